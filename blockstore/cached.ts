@@ -1,0 +1,69 @@
+/**
+ * A read-through cache in front of a blockstore. Blocks are immutable, so they are
+ * cached by multihash with no expiry, bounded by total bytes (lru-cache). Misses
+ * are not cached: a block absent now may be written by the leader a moment later.
+ */
+import { LRUCache } from 'lru-cache';
+import type { CID } from '../chain/cid.js';
+import type { Metrics } from '../common/metrics.js';
+import { type Block, type Blockstore, mhKey } from './types.js';
+
+/** Blockstore wrapper with a byte-bounded LRU. */
+export class CachedBlockstore implements Blockstore {
+  private readonly cache: LRUCache<string, Uint8Array>;
+
+  constructor(private readonly inner: Blockstore, maxBytes: number, private readonly metrics?: Metrics) {
+    this.cache = new LRUCache<string, Uint8Array>({ maxSize: Math.max(1, maxBytes), sizeCalculation: (v) => Math.max(1, v.length) });
+  }
+
+  async get(cid: CID): Promise<Uint8Array | null> {
+    const k = mhKey(cid);
+    const hit = this.cache.get(k);
+    if (hit) {
+      this.metrics?.cacheHits.inc({ cache: 'blocks' });
+      return hit;
+    }
+    this.metrics?.cacheMisses.inc({ cache: 'blocks' });
+    this.metrics?.storeReads.inc({ op: 'get' });
+    const b = await this.inner.get(cid);
+    if (b) this.cache.set(k, b);
+    return b;
+  }
+
+  async getMany(cids: CID[]): Promise<Array<Uint8Array | null>> {
+    const out: Array<Uint8Array | null> = new Array(cids.length).fill(null);
+    const missIdx: number[] = [];
+    cids.forEach((c, i) => {
+      const hit = this.cache.get(mhKey(c));
+      if (hit) out[i] = hit;
+      else missIdx.push(i);
+    });
+    this.metrics?.cacheHits.inc({ cache: 'blocks' }, cids.length - missIdx.length);
+    if (missIdx.length > 0) {
+      this.metrics?.cacheMisses.inc({ cache: 'blocks' }, missIdx.length);
+      this.metrics?.storeReads.inc({ op: 'getMany' });
+      const got = await this.inner.getMany(missIdx.map((i) => cids[i]!));
+      got.forEach((b, j) => {
+        const i = missIdx[j]!;
+        out[i] = b;
+        if (b) this.cache.set(mhKey(cids[i]!), b);
+      });
+    }
+    return out;
+  }
+
+  async has(cid: CID): Promise<boolean> {
+    if (this.cache.has(mhKey(cid))) return true;
+    this.metrics?.storeReads.inc({ op: 'has' });
+    return this.inner.has(cid);
+  }
+
+  /** Followers never write; the leader writes through to the store. */
+  async putMany(blocks: Block[]): Promise<void> {
+    await this.inner.putMany(blocks);
+  }
+
+  async close(): Promise<void> {
+    await this.inner.close();
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * Typed chain reads over a blockstore, as Lotus's ChainStore offers them: block
+ * headers, tipsets, messages of a block, and the head-change path between two
+ * tipsets. Decoded headers and tipsets are cached by CID / TipSetKey (immutable).
+ * Source of behaviour: lotus chain/store/store.go (LoadTipSet, ReorgOps),
+ * chain/store/messages.go (MessagesForBlock, ReadMsgMetaCids).
+ */
+import { LRUCache } from 'lru-cache';
+import { CID } from '../chain/cid.js';
+import { amtCids } from '../chain/amt.js';
+import { type BlockHeader, type Message, type SignedMessage, decodeBlockHeader, decodeChainMessage, decodeTxMeta } from '../chain/types.js';
+import { TipSet, type TipSetKey, tipSetKeyString } from '../chain/tipset.js';
+import type { Blockstore } from './types.js';
+
+/** A block the read needed is not stored. Message as Lotus's blockstore: `ipld: could not find <cid>`. */
+export class BlockNotFoundError extends Error {
+  constructor(readonly cid: CID) {
+    super(`ipld: could not find ${cid.toString()}`);
+    this.name = 'BlockNotFoundError';
+  }
+}
+
+/** A message of a block, with the CID it is known by (signed CID for secp). */
+export interface BlockMessages {
+  bls: Array<{ cid: CID; message: Message }>;
+  secpk: Array<{ cid: CID; signed: SignedMessage }>;
+}
+
+/** Head change entry: Lotus's `HeadChange{Type, Val}`. */
+export interface HeadChange {
+  type: 'current' | 'apply' | 'revert';
+  tipset: TipSet;
+}
+
+/** Cache sizes, in entries. */
+export interface ChainReaderOptions {
+  headerCache?: number;
+  tipsetCache?: number;
+  messagesCache?: number;
+}
+
+/** Typed, cached chain reads. */
+export class ChainReader {
+  private readonly headers: LRUCache<string, BlockHeader>;
+  private readonly tipsets: LRUCache<string, TipSet>;
+  private readonly msgs: LRUCache<string, BlockMessages>;
+
+  constructor(readonly blockstore: Blockstore, opts: ChainReaderOptions = {}) {
+    this.headers = new LRUCache({ max: opts.headerCache ?? 20_000 });
+    this.tipsets = new LRUCache({ max: opts.tipsetCache ?? 5_000 });
+    this.msgs = new LRUCache({ max: opts.messagesCache ?? 2_000 });
+  }
+
+  /** Raw block bytes. @throws BlockNotFoundError */
+  async getBlock(cid: CID): Promise<Uint8Array> {
+    const b = await this.blockstore.get(cid);
+    if (!b) throw new BlockNotFoundError(cid);
+    return b;
+  }
+
+  /** A decoded block header. @throws BlockNotFoundError, DecodeError */
+  async getHeader(cid: CID): Promise<BlockHeader> {
+    const k = cid.toString();
+    const hit = this.headers.get(k);
+    if (hit) return hit;
+    const h = decodeBlockHeader(await this.getBlock(cid));
+    this.headers.set(k, h);
+    return h;
+  }
+
+  /**
+   * Load a tipset by key (every header must be readable).
+   * @throws BlockNotFoundError for the first missing header; Error for an empty key.
+   */
+  async loadTipSet(key: TipSetKey): Promise<TipSet> {
+    const k = tipSetKeyString(key);
+    const hit = this.tipsets.get(k);
+    if (hit) return hit;
+    if (key.length === 0) throw new Error('cannot load a tipset from an empty key');
+    const missing = key.filter((c) => !this.headers.has(c.toString()));
+    if (missing.length > 1) {
+      const got = await this.blockstore.getMany(missing);
+      got.forEach((b, i) => {
+        if (b) this.headers.set(missing[i]!.toString(), decodeBlockHeader(b));
+      });
+    }
+    const blocks = await Promise.all(key.map(async (cid) => ({ cid, header: await this.getHeader(cid) })));
+    const ts = TipSet.create(blocks);
+    if (ts.keyString !== k) throw new Error(`tipset key ${k} is not in ticket order (expected ${ts.keyString})`);
+    this.tipsets.set(k, ts);
+    return ts;
+  }
+
+  /** The parent tipset. */
+  async parentOf(ts: TipSet): Promise<TipSet> {
+    return this.loadTipSet(ts.parents);
+  }
+
+  /**
+   * The tipset at `height` on the chain ending at `from`: the greatest height ≤
+   * `height` when `prev` (null rounds give the tipset before), else the smallest
+   * height ≥ `height` (walks parents; callers bound the distance).
+   */
+  async walkBack(from: TipSet, height: number, prev: boolean): Promise<TipSet> {
+    let ts = from;
+    for (;;) {
+      if (ts.height <= height) return ts;
+      const parent = await this.parentOf(ts);
+      if (parent.height < height) return prev ? parent : ts;
+      ts = parent;
+    }
+  }
+
+  /**
+   * The head changes that move a head from `from` to `to`: reverts from `from`
+   * downwards, then applies ascending to `to` (Lotus ReorgOps).
+   */
+  async path(from: TipSet, to: TipSet): Promise<HeadChange[]> {
+    let left = from;
+    let right = to;
+    const reverts: TipSet[] = [];
+    const applies: TipSet[] = [];
+    while (!left.equals(right)) {
+      if (left.height > right.height) {
+        reverts.push(left);
+        left = await this.parentOf(left);
+      } else {
+        applies.push(right);
+        right = await this.parentOf(right);
+      }
+    }
+    return [...reverts.map((t) => ({ type: 'revert' as const, tipset: t })), ...applies.reverse().map((t) => ({ type: 'apply' as const, tipset: t }))];
+  }
+
+  /**
+   * The messages a block includes: BLS then secp, each in AMT order.
+   * @throws BlockNotFoundError when the TxMeta, an AMT node or a message is missing.
+   */
+  async messagesForBlock(header: BlockHeader): Promise<BlockMessages> {
+    const k = header.messages.toString();
+    const hit = this.msgs.get(k);
+    if (hit) return hit;
+    const meta = decodeTxMeta(await this.getBlock(header.messages));
+    const get = (c: CID): Promise<Uint8Array | null> => this.blockstore.get(c);
+    const [blsCids, secpCids] = await Promise.all([amtCids(get, meta.blsMessages), amtCids(get, meta.secpkMessages)]);
+    const [blsBytes, secpBytes] = await Promise.all([this.blockstore.getMany(blsCids), this.blockstore.getMany(secpCids)]);
+    const out: BlockMessages = {
+      bls: blsCids.map((cid, i) => {
+        const b = blsBytes[i];
+        if (!b) throw new BlockNotFoundError(cid);
+        return { cid, message: decodeChainMessage(b).message };
+      }),
+      secpk: secpCids.map((cid, i) => {
+        const b = secpBytes[i];
+        if (!b) throw new BlockNotFoundError(cid);
+        const d = decodeChainMessage(b);
+        if (!d.signed) throw new Error(`secp message ${cid.toString()} is not a SignedMessage`);
+        return { cid, signed: d.signed };
+      }),
+    };
+    this.msgs.set(k, out);
+    return out;
+  }
+
+  /** A message by CID: unsigned (BLS) or signed (secp). @throws BlockNotFoundError */
+  async getMessage(cid: CID): Promise<{ message: Message; signed: SignedMessage | null }> {
+    return decodeChainMessage(await this.getBlock(cid));
+  }
+}
+
+export { CID };

@@ -1,0 +1,111 @@
+/**
+ * Reading AMTs (Array Mapped Tries), both formats found on chain:
+ *  - v0 (go-amt-ipld v0/v2, specs-actors v0–v2, and still Lotus's TxMeta message
+ *    AMTs and receipts AMT): root `[height, count, node]`, bit width 3 (8 slots);
+ *  - v3+ (go-amt-ipld v3/v4, actors v3+, events AMTs): root
+ *    `[bitWidth, height, count, node]`.
+ * Node: `[bmap, links[], values[]]`; bit i of bmap (byte i/8, bit i%8) marks slot i.
+ * Leaves (height 0) hold values; inner nodes hold links, each covering
+ * width^height indices.
+ */
+import { CID, decodeCbor } from './cid.js';
+import { DecodeError } from './types.js';
+
+/** Reads a block by CID; resolves null when the block is absent. */
+export type BlockGetter = (cid: CID) => Promise<Uint8Array | null>;
+
+/** A block an AMT or HAMT walk needed is not in the store. */
+export class MissingBlockError extends Error {
+  constructor(readonly cid: CID, context: string) {
+    super(`ipld: could not find ${cid.toString()} (${context})`);
+    this.name = 'MissingBlockError';
+  }
+}
+
+interface AmtRoot {
+  bitWidth: number;
+  height: number;
+  count: number;
+  node: unknown;
+}
+
+function parseRoot(v: unknown): AmtRoot {
+  if (!Array.isArray(v)) throw new DecodeError('AMT root', 'expected an array');
+  if (v.length === 3) return { bitWidth: 3, height: Number(v[0]), count: Number(v[1]), node: v[2] };
+  if (v.length === 4) return { bitWidth: Number(v[0]), height: Number(v[1]), count: Number(v[2]), node: v[3] };
+  throw new DecodeError('AMT root', `expected 3 or 4 fields, got ${v.length}`);
+}
+
+function parseNode(v: unknown): { bmap: Uint8Array; links: CID[]; values: unknown[] } {
+  if (!Array.isArray(v) || v.length !== 3 || !(v[0] instanceof Uint8Array) || !Array.isArray(v[1]) || !Array.isArray(v[2])) {
+    throw new DecodeError('AMT node', 'expected [bmap, links, values]');
+  }
+  return { bmap: v[0], links: v[1].map((l) => CID.asCID(l) ?? fail()), values: v[2] };
+  function fail(): never {
+    throw new DecodeError('AMT node', 'link is not a CID');
+  }
+}
+
+/**
+ * Every (index, value) of the AMT rooted at `root`, in index order.
+ * Values are the CBOR-decoded entries (a CID for message AMTs).
+ * @throws MissingBlockError when a node is absent; DecodeError on malformed nodes.
+ */
+export async function amtEntries(get: BlockGetter, root: CID): Promise<Array<[number, unknown]>> {
+  const rootBytes = await get(root);
+  if (!rootBytes) throw new MissingBlockError(root, 'AMT root');
+  const r = parseRoot(decodeCbor(rootBytes));
+  const width = 1 << r.bitWidth;
+  const out: Array<[number, unknown]> = [];
+  const walk = async (nodeV: unknown, height: number, offset: number): Promise<void> => {
+    const n = parseNode(nodeV);
+    const span = width ** height;
+    let li = 0;
+    let vi = 0;
+    for (let i = 0; i < width; i++) {
+      const set = ((n.bmap[i >> 3] ?? 0) >> (i & 7)) & 1;
+      if (!set) continue;
+      if (height === 0) {
+        out.push([offset + i, n.values[vi++]]);
+      } else {
+        const link = n.links[li++];
+        if (!link) throw new DecodeError('AMT node', 'bitmap names more links than present');
+        const b = await get(link);
+        if (!b) throw new MissingBlockError(link, 'AMT node');
+        await walk(decodeCbor(b), height - 1, offset + i * span);
+      }
+    }
+  };
+  await walk(r.node, r.height, 0);
+  if (out.length !== r.count) throw new DecodeError('AMT', `root says ${r.count} entries, found ${out.length}`);
+  return out;
+}
+
+/** The values of an AMT in index order. */
+export async function amtValues(get: BlockGetter, root: CID): Promise<unknown[]> {
+  return (await amtEntries(get, root)).map(([, v]) => v);
+}
+
+/** The CIDs held by an AMT of CIDs (TxMeta message lists). @throws DecodeError on a non-CID value. */
+export async function amtCids(get: BlockGetter, root: CID): Promise<CID[]> {
+  return (await amtValues(get, root)).map((v) => CID.asCID(v) ?? (() => { throw new DecodeError('AMT value', 'expected a CID'); })());
+}
+
+/** The CIDs of every AMT node block (root and inner), for walks that copy an AMT. */
+export async function amtNodeCids(get: BlockGetter, root: CID): Promise<CID[]> {
+  const out: CID[] = [root];
+  const rootBytes = await get(root);
+  if (!rootBytes) throw new MissingBlockError(root, 'AMT root');
+  const r = parseRoot(decodeCbor(rootBytes));
+  const walk = async (nodeV: unknown, height: number): Promise<void> => {
+    if (height === 0) return;
+    for (const l of parseNode(nodeV).links) {
+      out.push(l);
+      const b = await get(l);
+      if (!b) throw new MissingBlockError(l, 'AMT node');
+      await walk(decodeCbor(b), height - 1);
+    }
+  };
+  await walk(r.node, r.height);
+  return out;
+}

@@ -1,0 +1,124 @@
+#!/usr/bin/env node
+/**
+ * `fil-follower` — one CLI for every role:
+ *   start     embedded store + leader + N followers + load balancer (the quick start)
+ *   leader    replay a CAR into the store and publish ChainNotify
+ *   follower  serve the read-only Lotus API from the store
+ *   lb        JSON-RPC-aware load balancer over followers
+ *   migrate   create or upgrade the store's schema
+ *   config    print every setting (`--markdown` for the README table)
+ * Every option is also an environment variable (see README / `config`).
+ */
+import { Command as Cli, Option } from 'commander';
+import { type Command, ConfigError, loadConfig, redactConfig, settingsFor, settingsMarkdown, SETTINGS } from './common/config.js';
+import { createLogger } from './common/logger.js';
+import { onShutdown, openConfiguredStore } from './common/runtime.js';
+import { runLeader } from './leader/main.js';
+import { runFollower } from './follower/main.js';
+import { runBalancer } from './loadbalancer/balancer.js';
+import { runCluster } from './scripts/cluster.js';
+
+const program = new Cli('fil-follower').description('Horizontally scalable read-only Lotus JSON-RPC gateway').showHelpAfterError();
+
+function withSettings(cmd: Cli, name: Command): Cli {
+  for (const s of settingsFor(name)) {
+    const arg = s.type === 'bool' ? '' : ' <value>';
+    cmd.addOption(new Option(`--${s.flag}${arg}`, `${s.description} [env ${s.env}]`));
+  }
+  return cmd;
+}
+
+function fail(e: unknown): never {
+  const msg = e instanceof ConfigError ? `config error: ${e.message}` : (e as Error)?.message ?? String(e);
+  process.stderr.write(`fil-follower: ${msg}\n`);
+  const cause = (e as { cause?: { message?: string } })?.cause?.message;
+  if (cause && !msg.includes(cause)) process.stderr.write(`  cause: ${cause}\n`);
+  process.exit(1);
+}
+
+withSettings(program.command('leader').description('replay a CAR into the store and publish head changes'), 'leader').action(async (flags) => {
+  try {
+    const cfg = loadConfig('leader', flags);
+    const log = createLogger('leader', cfg.logLevel as string);
+    const store = await openConfiguredStore(cfg, log, { migrate: true });
+    const h = await runLeader(cfg, store, log);
+    onShutdown(log, async () => {
+      await h.stop();
+      await store.close();
+    });
+  } catch (e) {
+    fail(e);
+  }
+});
+
+withSettings(program.command('follower').description('serve the read-only Lotus API from the store'), 'follower').action(async (flags) => {
+  try {
+    const cfg = loadConfig('follower', flags);
+    const log = createLogger(`follower:${cfg.followerPort}`, cfg.logLevel as string);
+    const store = await openConfiguredStore(cfg, log, { migrate: false });
+    const h = await runFollower(cfg, store, log);
+    onShutdown(log, async () => {
+      await h.stop();
+      await store.close();
+    });
+  } catch (e) {
+    fail(e);
+  }
+});
+
+withSettings(program.command('lb').description('JSON-RPC load balancer over followers'), 'lb').action(async (flags) => {
+  try {
+    const cfg = loadConfig('lb', flags);
+    const log = createLogger('lb', cfg.logLevel as string);
+    const h = await runBalancer(
+      {
+        host: cfg.lbHost as string,
+        port: cfg.lbPort as number,
+        upstreams: cfg.upstreams as string[],
+        maxLagEpochs: cfg.maxLagEpochs as number,
+        healthIntervalMs: cfg.healthIntervalMs as number,
+        retries: cfg.retries as number,
+        maxRequestBytes: cfg.maxRequestBytes as number,
+        fullNodeUrl: cfg.fullNodeUrl as string | undefined,
+      },
+      log,
+    );
+    onShutdown(log, () => h.stop());
+  } catch (e) {
+    fail(e);
+  }
+});
+
+withSettings(program.command('migrate').description('create or upgrade the store schema (safe to run twice)'), 'migrate').action(async (flags) => {
+  try {
+    const cfg = loadConfig('migrate', flags);
+    const log = createLogger('migrate', cfg.logLevel as string);
+    const store = await openConfiguredStore(cfg, log, { migrate: false });
+    const applied = await store.migrate();
+    log.info({ applied }, applied.length ? 'migrations applied' : 'schema up to date');
+    await store.close();
+    await store.stopEmbedded();
+  } catch (e) {
+    fail(e);
+  }
+});
+
+withSettings(program.command('start').description('run the whole cluster locally: embedded PostgreSQL, leader, followers, load balancer'), 'start').action(async (flags) => {
+  try {
+    const cfg = loadConfig('start', flags);
+    await runCluster(cfg);
+  } catch (e) {
+    fail(e);
+  }
+});
+
+program
+  .command('config')
+  .description('print every setting with its environment variable, flag and default')
+  .option('--markdown', 'as the README table')
+  .action((o: { markdown?: boolean }) => {
+    if (o.markdown) process.stdout.write(settingsMarkdown() + '\n');
+    else for (const s of SETTINGS) process.stdout.write(`${s.env.padEnd(20)} --${s.flag.padEnd(20)} ${JSON.stringify(redactConfig({ [s.key]: s.default })[s.key] ?? null)}\n`);
+  });
+
+program.parseAsync(process.argv).catch(fail);

@@ -1,0 +1,328 @@
+/**
+ * JSON-RPC 2.0 the way go-jsonrpc serves Lotus's API, over HTTP (single and batch)
+ * and WebSocket, including go-jsonrpc's "xrpc" channels for subscription methods.
+ * Request validation and dispatch use the `json-rpc-2.0` package; this module adds
+ * Lotus's error codes and messages, arity checks, method aliases (eth_*),
+ * per-method metrics, and channels.
+ *
+ * Channel protocol (go-jsonrpc websocket.go):
+ *   → {"id":5,"method":"Filecoin.ChainNotify","params":[]}
+ *   ← {"id":5,"result":1}                               channel id, per connection, from 1
+ *   ← {"method":"xrpc.ch.val","params":[1, value]}      values, no id
+ *   ← {"method":"xrpc.ch.close","params":[1]}           server closes
+ *   → {"method":"xrpc.cancel","params":[5]}             client cancels by request id
+ */
+import {
+  JSONRPCErrorException,
+  JSONRPCServer,
+  type JSONRPCID,
+  type JSONRPCRequest,
+  type JSONRPCErrorResponse,
+} from 'json-rpc-2.0';
+import type { WebSocket } from 'ws';
+import type { Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
+import { InvalidParamsError, InvalidRequestError, LimitExceededError, MethodNotFoundError, ParseError, RpcError } from './errors.js';
+
+/** An open channel on one WebSocket connection. */
+export interface Channel {
+  /** Channel id (per connection, counting from 1). */
+  readonly id: number;
+  /** Queue a value; dropped when the channel is closed. */
+  send(value: unknown): void;
+  /** Close the channel (sends xrpc.ch.close once). */
+  close(): void;
+  /** Called once when the channel closes for any reason (cancel, close, disconnect, slow reader). */
+  onClose(cb: () => void): void;
+  readonly closed: boolean;
+}
+
+/** Per-call context. `openChannel` exists only on WebSocket connections. */
+export interface CallContext {
+  openChannel?: () => Channel;
+  /** Client address, for logs and limits. */
+  remote?: string;
+}
+
+/** A served method. */
+export interface MethodSpec {
+  /** Receives the positional params (already arity-checked). */
+  handler: (params: unknown[], ctx: CallContext) => Promise<unknown> | unknown;
+  /** Number of params the Go signature takes. Fewer is allowed down to `minParams`. */
+  params: number;
+  /** Fewest params accepted (default: `params`). Missing trailing params arrive as undefined. */
+  minParams?: number;
+  /** A subscription method: needs a WebSocket; over HTTP it answers -32601. */
+  channel?: boolean;
+}
+
+/** Server limits. */
+export interface RpcServerOptions {
+  /** Max requests in one batch (default 100). */
+  maxBatch?: number;
+  /** Max values queued to a channel before its reader is dropped as slow (default 16, as Lotus). */
+  channelBuffer?: number;
+  log: Logger;
+  metrics?: Metrics;
+}
+
+interface ServerParams {
+  ctx: CallContext;
+}
+
+/** Eth and web3 aliases Lotus registers on every path (lotus node/impl/full/eth.go, api/eth_aliases.go). */
+export const ETH_ALIASES: Record<string, string> = {
+  eth_blockNumber: 'Filecoin.EthBlockNumber',
+  eth_chainId: 'Filecoin.EthChainId',
+  net_version: 'Filecoin.NetVersion',
+  net_listening: 'Filecoin.NetListening',
+  web3_clientVersion: 'Filecoin.Web3ClientVersion',
+  eth_getBlockByNumber: 'Filecoin.EthGetBlockByNumber',
+  eth_getBlockByHash: 'Filecoin.EthGetBlockByHash',
+  eth_getBalance: 'Filecoin.EthGetBalance',
+  eth_getTransactionByHash: 'Filecoin.EthGetTransactionByHash',
+  eth_getTransactionReceipt: 'Filecoin.EthGetTransactionReceipt',
+  eth_getLogs: 'Filecoin.EthGetLogs',
+};
+
+/** JSON-RPC dispatcher shared by HTTP and WebSocket transports. */
+export class RpcServer {
+  private readonly server = new JSONRPCServer<ServerParams>({ errorListener: () => undefined });
+  private readonly maxBatch: number;
+  private readonly channelBuffer: number;
+
+  constructor(methods: Map<string, MethodSpec>, private readonly opts: RpcServerOptions) {
+    this.maxBatch = opts.maxBatch ?? 100;
+    this.channelBuffer = opts.channelBuffer ?? 16;
+    this.server.mapErrorToJSONRPCErrorResponse = (id: JSONRPCID, error: unknown): JSONRPCErrorResponse => {
+      if (error instanceof RpcError || error instanceof JSONRPCErrorException) {
+        return errorResponse(id, error.code, error.message);
+      }
+      this.opts.log.error({ err: error }, 'unexpected handler error');
+      return errorResponse(id, 1, (error as Error)?.message ?? String(error));
+    };
+    this.server.handleMethodNotFound = async (request: JSONRPCRequest) =>
+      request.id === undefined ? null : errorResponse(request.id, MethodNotFoundError.code, `method '${request.method}' not found`);
+    for (const [name, spec] of methods) this.register(name, spec);
+    for (const [alias, target] of Object.entries(ETH_ALIASES)) {
+      const spec = methods.get(target);
+      if (spec) this.register(alias, spec);
+    }
+  }
+
+  private register(name: string, spec: MethodSpec): void {
+    const min = spec.minParams ?? spec.params;
+    this.server.addMethodAdvanced(name, async (request, sp) => {
+      const started = process.hrtime.bigint();
+      let code = 0;
+      try {
+        if (request.params !== undefined && request.params !== null && !Array.isArray(request.params)) {
+          throw new RpcError(ParseError.code, 'unmarshaling param array: expected a JSON array of positional params');
+        }
+        const params = (request.params as unknown[] | undefined) ?? [];
+        if (params.length < min || params.length > spec.params) {
+          throw new InvalidParamsError(`wrong param count (method '${name}'): ${params.length} != ${spec.params}`);
+        }
+        if (spec.channel && !sp.ctx.openChannel) {
+          throw new MethodNotFoundError(name, `method '${name}' not supported in this mode (no out channel support)`);
+        }
+        const result = await spec.handler(params, sp.ctx);
+        return request.id === undefined ? null : { id: request.id, jsonrpc: '2.0', result: result === undefined ? null : result };
+      } catch (e) {
+        code = e instanceof RpcError ? e.code : 1;
+        throw e;
+      } finally {
+        this.opts.metrics?.rpcRequests.inc({ method: name, code: String(code) });
+        this.opts.metrics?.rpcDuration.observe({ method: name }, Number(process.hrtime.bigint() - started) / 1e9);
+      }
+    });
+  }
+
+  /** Whether a method (or alias) is served. */
+  has(method: string): boolean {
+    return this.server.hasMethod(method);
+  }
+
+  /**
+   * Answer one HTTP body (single request or batch) as go-jsonrpc does: HTTP 400 for
+   * -32600, 500 for other framework errors (-32700, -32601, -32602), 200 for results,
+   * handler errors (code 1, …) and batches; an empty body for notifications.
+   */
+  async handleHttp(body: string, ctx: CallContext): Promise<{ status: number; body: string }> {
+    if (body.trim() === '') return { status: 400, body: serialize(errorResponse(null, InvalidRequestError.code, 'Invalid request')) };
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      return { status: 500, body: serialize(errorResponse(null, ParseError.code, 'Parse error')) };
+    }
+    if (Array.isArray(parsed)) {
+      if (parsed.length === 0) return { status: 400, body: serialize(errorResponse(null, InvalidRequestError.code, 'Invalid request')) };
+      if (parsed.length > this.maxBatch) {
+        return { status: 500, body: serialize(errorResponse(null, LimitExceededError.code, `batch of ${parsed.length} requests exceeds the limit of ${this.maxBatch}`)) };
+      }
+    } else if (parsed === null || typeof parsed !== 'object') {
+      return { status: 500, body: serialize(errorResponse(null, ParseError.code, 'Parse error')) };
+    }
+    const res = await this.server.receive(parsed as JSONRPCRequest, { ctx });
+    if (res === null || (Array.isArray(res) && res.length === 0)) return { status: 200, body: '' };
+    if (Array.isArray(res)) return { status: 200, body: `[${res.map(serialize).join(',')}]` };
+    return { status: statusFor(res), body: serialize(res) };
+  }
+
+  /**
+   * Serve JSON-RPC on a WebSocket: requests, batches, channels and xrpc.cancel.
+   * Returns when the socket is set up; channels close when it does.
+   */
+  attachWebSocket(ws: WebSocket, remote?: string): void {
+    let nextChannel = 1;
+    const channels = new Map<number, ChannelImpl>();
+    const byRequest = new Map<string, ChannelImpl>();
+    this.opts.metrics?.wsConnections.inc();
+    const sendRaw = (msg: unknown, cb?: (err?: Error) => void): void => {
+      if (ws.readyState !== ws.OPEN) return;
+      ws.send(Array.isArray(msg) ? `[${msg.map(serialize).join(',')}]` : serialize(msg), cb);
+    };
+    const onMessage = async (data: Buffer | ArrayBuffer | Buffer[]): Promise<void> => {
+      const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        // go-jsonrpc drops such frames silently; we answer so the client learns why
+        sendRaw(errorResponse(null, ParseError.code, 'Parse error'));
+        return;
+      }
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed) && (parsed as JSONRPCRequest).method === 'xrpc.cancel') {
+        const p = (parsed as JSONRPCRequest).params;
+        const reqId = Array.isArray(p) ? p[0] : undefined;
+        byRequest.get(JSON.stringify(reqId))?.close();
+        return;
+      }
+      const pending: ChannelImpl[] = [];
+      const ctx: CallContext = {
+        remote,
+        openChannel: () => {
+          const ch = new ChannelImpl(nextChannel++, sendRaw, this.channelBuffer);
+          channels.set(ch.id, ch);
+          this.opts.metrics?.subscribers.inc();
+          ch.onClose(() => {
+            channels.delete(ch.id);
+            this.opts.metrics?.subscribers.dec();
+          });
+          pending.push(ch);
+          return ch;
+        },
+      };
+      let res: unknown;
+      if (Array.isArray(parsed) && parsed.length > this.maxBatch) {
+        res = errorResponse(null, LimitExceededError.code, `batch of ${parsed.length} requests exceeds the limit of ${this.maxBatch}`);
+      } else if (Array.isArray(parsed) && parsed.length === 0) {
+        res = errorResponse(null, InvalidRequestError.code, 'Invalid request');
+      } else {
+        res = await this.server.receive(parsed as JSONRPCRequest, { ctx });
+      }
+      if (res !== null && !(Array.isArray(res) && res.length === 0)) sendRaw(res);
+      // channel values flow only after the response carrying the channel id
+      const reqId = !Array.isArray(parsed) && parsed && typeof parsed === 'object' ? (parsed as JSONRPCRequest).id : undefined;
+      for (const ch of pending) {
+        if (reqId !== undefined) {
+          const k = JSON.stringify(reqId);
+          byRequest.set(k, ch);
+          ch.onClose(() => byRequest.delete(k));
+        }
+        ch.start();
+      }
+    };
+    ws.on('message', (data) => {
+      onMessage(data as Buffer).catch((e) => this.opts.log.error({ err: e }, 'websocket message handling failed'));
+    });
+    ws.on('close', () => {
+      this.opts.metrics?.wsConnections.dec();
+      for (const ch of [...channels.values()]) ch.close(false);
+    });
+    ws.on('error', () => undefined);
+  }
+}
+
+/** An error response, keys in go-jsonrpc's (alphabetical) order. */
+export function errorResponse(id: JSONRPCID, code: number, message: string): JSONRPCErrorResponse {
+  return { error: { code, message }, id, jsonrpc: '2.0' } as unknown as JSONRPCErrorResponse;
+}
+
+/**
+ * Serialize a response with go-jsonrpc's key order (`error`/`id`/`jsonrpc`/`result`,
+ * alphabetical because it marshals a map) and its trailing newline.
+ */
+export function serialize(msg: unknown): string {
+  const m = msg as Record<string, unknown>;
+  if (m && typeof m === 'object' && ('result' in m || 'error' in m)) {
+    const ordered: Record<string, unknown> = {};
+    if ('error' in m) ordered.error = { code: (m.error as { code: number }).code, message: (m.error as { message: string }).message };
+    ordered.id = m.id ?? null;
+    ordered.jsonrpc = '2.0';
+    if (!('error' in m)) ordered.result = m.result;
+    return JSON.stringify(ordered) + '\n';
+  }
+  return JSON.stringify(msg) + '\n';
+}
+
+/** HTTP status go-jsonrpc gives a single response. */
+function statusFor(res: unknown): number {
+  const err = (res as { error?: { code: number } }).error;
+  if (!err) return 200;
+  if (err.code === InvalidRequestError.code) return 400;
+  if ([ParseError.code, MethodNotFoundError.code, InvalidParamsError.code, -32603, 0].includes(err.code)) return 500;
+  return 200;
+}
+
+class ChannelImpl implements Channel {
+  private queue: unknown[] = [];
+  private started = false;
+  private inFlight = 0;
+  private closeCbs: Array<() => void> = [];
+  closed = false;
+
+  constructor(
+    readonly id: number,
+    private readonly sendRaw: (msg: unknown, cb?: (err?: Error) => void) => void,
+    private readonly buffer: number,
+  ) {}
+
+  start(): void {
+    this.started = true;
+    const q = this.queue;
+    this.queue = [];
+    for (const v of q) this.send(v);
+  }
+
+  send(value: unknown): void {
+    if (this.closed) return;
+    if (!this.started) {
+      this.queue.push(value);
+      return;
+    }
+    if (this.inFlight >= this.buffer) {
+      // a slow reader is dropped, not waited for (Lotus closes a full subscriber)
+      this.close();
+      return;
+    }
+    this.inFlight++;
+    this.sendRaw({ jsonrpc: '2.0', method: 'xrpc.ch.val', params: [this.id, value] }, () => {
+      this.inFlight--;
+    });
+  }
+
+  close(notify = true): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (notify && this.started) this.sendRaw({ jsonrpc: '2.0', method: 'xrpc.ch.close', params: [this.id] });
+    for (const cb of this.closeCbs) cb();
+    this.closeCbs = [];
+  }
+
+  onClose(cb: () => void): void {
+    if (this.closed) cb();
+    else this.closeCbs.push(cb);
+  }
+}

@@ -1,0 +1,228 @@
+/**
+ * The read-only Lotus API a follower serves from the store. Each method matches
+ * Lotus's JSON and errors (lotus node/impl/full/chain.go, state.go, common.go;
+ * wire facts in DESIGN.md §2). Methods that need execution or the mempool are not
+ * here: the load balancer forwards them or they answer -32601.
+ */
+import { CID } from '../chain/cid.js';
+import { TipSet, type TipSetKey } from '../chain/tipset.js';
+import { blockHeaderJson, cidJson, messageJson, signedMessageJson } from '../chain/json.js';
+import { networkName } from '../chain/state.js';
+import { type NetworkInfo, networkForGenesis } from '../chain/network.js';
+import { BlockNotFoundError, type ChainReader } from '../blockstore/chain-reader.js';
+import type { ChainIndex } from '../indexer/types.js';
+import { HandlerError, InternalError, RpcError } from '../common/errors.js';
+import type { HeadNotifier } from '../common/chain-notify.js';
+import type { MethodSpec } from '../common/rpc-server.js';
+import type { HeadTracker } from './head-tracker.js';
+import { cidParam, epochParam, tipSetKeyParam } from './params.js';
+
+/** Lotus full-node API versions (api/version.go): 2.3.0 for v1, 1.5.0 for v0. */
+export const FULL_API_VERSION_1 = (2 << 16) | (3 << 8) | 0;
+export const FULL_API_VERSION_0 = (1 << 16) | (5 << 8) | 0;
+
+/** Our version string, Lotus-shaped (`<version>+<network>+fil-follower`). */
+export const SOFTWARE_VERSION = '0.1.0';
+
+/** Options of the API. */
+export interface FollowerApiOptions {
+  /** Lookback cap in epochs below the head for height lookups (0 = unlimited). */
+  lookbackEpochs: number;
+}
+
+/** Collaborators of the API. */
+export interface FollowerApiDeps {
+  reader: ChainReader;
+  index: ChainIndex;
+  tracker: HeadTracker;
+  notifier: HeadNotifier;
+}
+
+/** Builds the method tables for /rpc/v1 and /rpc/v0. */
+export class FollowerApi {
+  private genesis: TipSet | null = null;
+  private network: NetworkInfo | null = null;
+  private netName: string | null = null;
+
+  constructor(private readonly opts: FollowerApiOptions, private readonly deps: FollowerApiDeps) {}
+
+  /** Network of the store's chain (known once genesis is readable); `t` prefix until then. */
+  get prefix(): 'f' | 't' {
+    return this.network?.prefix ?? 't';
+  }
+
+  /** Load genesis and derive the network. @throws when the store has no genesis yet */
+  async init(): Promise<void> {
+    await this.getGenesis();
+  }
+
+  private async getGenesis(): Promise<TipSet> {
+    if (this.genesis) return this.genesis;
+    const head = this.requireHead();
+    const g = await this.deps.tracker.tipSetAtHeight(0, head, false);
+    if (g.height !== 0) throw new HandlerError('genesis tipset not found in the store');
+    this.genesis = g;
+    this.network = networkForGenesis(g.key[0]!.toString());
+    return g;
+  }
+
+  private requireHead(): TipSet {
+    const h = this.deps.tracker.head;
+    if (!h) throw new InternalError('follower has no head yet (store empty or unreadable)');
+    return h;
+  }
+
+  /** Lotus's GetTipSetFromKey: the empty key is the head. */
+  private async tipSetFromKey(key: TipSetKey): Promise<TipSet> {
+    if (key.length === 0) return this.requireHead();
+    try {
+      return await this.deps.reader.loadTipSet(key);
+    } catch (e) {
+      throw new HandlerError(`loading tipset {${key.map(String).join(',')}}: ${loadErr(e)}`);
+    }
+  }
+
+  /** Lotus's LoadTipSet (ChainGetTipSet, ChainGetPath): the empty key is an error. */
+  private async loadTipSet(key: TipSetKey): Promise<TipSet> {
+    if (key.length === 0) throw new HandlerError('NewTipSet called with zero length array of blocks');
+    try {
+      return await this.deps.reader.loadTipSet(key);
+    } catch (e) {
+      throw new HandlerError(loadErr(e));
+    }
+  }
+
+  private async byHeight(method: string, params: unknown[], prev: boolean): Promise<Record<string, unknown>> {
+    const h = epochParam(method, params[0]);
+    const from = await this.tipSetFromKey(tipSetKeyParam(method, params[1]));
+    if (h < 0) throw new HandlerError(`height ${h} is negative`);
+    if (h > from.height) throw new HandlerError(`looking for tipset with height greater than start point, req: ${h}, head: ${from.height}`);
+    const head = this.requireHead();
+    if (this.opts.lookbackEpochs > 0 && h < head.height - this.opts.lookbackEpochs) {
+      throw new HandlerError(`bad tipset height: lookbacks of more than ${this.opts.lookbackEpochs} epochs are not allowed`);
+    }
+    const ts = await this.deps.tracker.tipSetAtHeight(h, from, prev);
+    return this.deps.notifier.render(ts);
+  }
+
+  /** Method table for /rpc/v1 (`apiVersion` overrides Version's APIVersion for /rpc/v0). */
+  methods(apiVersion = FULL_API_VERSION_1): Map<string, MethodSpec> {
+    const { reader, notifier } = this.deps;
+    const m = new Map<string, MethodSpec>();
+    const add = (name: string, params: number, handler: MethodSpec['handler'], minParams?: number): void => {
+      m.set(`Filecoin.${name}`, { params, minParams, handler: wrap(handler) });
+    };
+
+    add('ChainHead', 0, () => notifier.render(this.requireHead()));
+    add('ChainGetGenesis', 0, async () => notifier.render(await this.getGenesis()));
+    add('ChainGetTipSet', 1, async (p) => notifier.render(await this.loadTipSet(tipSetKeyParam('Filecoin.ChainGetTipSet', p[0]))));
+    add('ChainGetTipSetByHeight', 2, (p) => this.byHeight('Filecoin.ChainGetTipSetByHeight', p, true));
+    add('ChainGetTipSetAfterHeight', 2, (p) => this.byHeight('Filecoin.ChainGetTipSetAfterHeight', p, false));
+    add('ChainGetBlock', 1, async (p) => {
+      const cid = cidParam('Filecoin.ChainGetBlock', p[0]);
+      try {
+        return blockHeaderJson(await reader.getHeader(cid), this.prefix);
+      } catch (e) {
+        throw new HandlerError(loadErr(e));
+      }
+    });
+    add('ChainGetBlockMessages', 1, async (p) => {
+      const cid = cidParam('Filecoin.ChainGetBlockMessages', p[0]);
+      let header;
+      try {
+        header = await reader.getHeader(cid);
+      } catch (e) {
+        throw new HandlerError(loadErr(e));
+      }
+      let msgs;
+      try {
+        msgs = await reader.messagesForBlock(header);
+      } catch (e) {
+        throw new HandlerError(`failed to load msgmeta (${header.messages.toString()}): ${loadErr(e)}`);
+      }
+      return {
+        BlsMessages: msgs.bls.map((x) => messageJson(x.message, this.prefix, x.cid)),
+        SecpkMessages: msgs.secpk.map((x) => signedMessageJson(x.signed, this.prefix, x.cid)),
+        Cids: [...msgs.bls.map((x) => cidJson(x.cid)), ...msgs.secpk.map((x) => cidJson(x.cid))],
+      };
+    });
+    add('ChainGetMessage', 1, async (p) => {
+      const cid = cidParam('Filecoin.ChainGetMessage', p[0]);
+      let msg;
+      try {
+        msg = await reader.getMessage(cid);
+      } catch (e) {
+        throw new HandlerError(loadErr(e));
+      }
+      // a secp CID answers with the inner unsigned message and its own CID, as Lotus
+      return messageJson(msg.message, this.prefix, msg.signed ? undefined : cid);
+    });
+    add('ChainReadObj', 1, async (p) => {
+      const cid = cidParam('Filecoin.ChainReadObj', p[0]);
+      const b = await reader.blockstore.get(cid);
+      if (!b) throw new HandlerError(`blockstore get: ipld: could not find ${cid.toString()}`);
+      return Buffer.from(b).toString('base64');
+    });
+    add('ChainHasObj', 1, async (p) => reader.blockstore.has(cidParam('Filecoin.ChainHasObj', p[0])));
+    add('ChainGetPath', 2, async (p) => {
+      const from = await this.loadTipSet(tipSetKeyParam('Filecoin.ChainGetPath', p[0]));
+      const to = await this.loadTipSet(tipSetKeyParam('Filecoin.ChainGetPath', p[1]));
+      const path = await reader.path(from, to);
+      return path.map((c) => ({ Type: c.type, Val: notifier.render(c.tipset) }));
+    });
+    m.set('Filecoin.ChainNotify', notifier.methodSpec());
+    add('StateNetworkName', 0, async () => {
+      if (this.netName) return this.netName;
+      // the init actor's NetworkName is set at genesis and never changes: read it there,
+      // so stores without post-genesis state (CAR replays) answer too
+      const g = await this.getGenesis();
+      try {
+        this.netName = await networkName((c) => reader.blockstore.get(c), g.parentState);
+      } catch (e) {
+        throw new HandlerError(loadErr(e));
+      }
+      return this.netName;
+    });
+    add('Version', 0, async () => {
+      const net = this.network?.name ?? 'unknown';
+      return { Version: `${SOFTWARE_VERSION}+${net}+fil-follower`, APIVersion: apiVersion, BlockDelay: this.network?.blockDelaySecs ?? 30, Agent: 'lotus' };
+    });
+    // eth basics derived from the head (lotus node/impl/eth)
+    add('EthChainId', 0, async () => {
+      await this.getGenesis();
+      return `0x${this.network!.ethChainId.toString(16)}`;
+    });
+    add('NetVersion', 0, async () => {
+      await this.getGenesis();
+      return String(this.network!.ethChainId);
+    });
+    add('EthBlockNumber', 0, async () => {
+      const head = this.requireHead();
+      if (head.height === 0) return '0x0';
+      const parent = await reader.parentOf(head);
+      return `0x${parent.height.toString(16)}`;
+    });
+    add('Web3ClientVersion', 0, () => `${SOFTWARE_VERSION}+${this.network?.name ?? 'unknown'}+fil-follower`);
+    return m;
+  }
+}
+
+/** The Lotus-shaped message of a load failure. */
+function loadErr(e: unknown): string {
+  if (e instanceof BlockNotFoundError) return e.message;
+  return (e as Error)?.message ?? String(e);
+}
+
+/** Store failures (connection lost, …) become retryable internal errors; Lotus-shaped errors pass through. */
+function wrap(h: MethodSpec['handler']): MethodSpec['handler'] {
+  return async (params, ctx) => {
+    try {
+      return await h(params, ctx);
+    } catch (e) {
+      if (e instanceof RpcError) throw e;
+      throw new InternalError(`store error: ${(e as Error).message}`, e);
+    }
+  };
+}
+
+export { CID };

@@ -1,0 +1,84 @@
+/**
+ * A follower process: opens the store read-only (it never writes), tracks the head,
+ * and serves the read-only API on HTTP and WebSocket.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../common/config.js';
+import type { Logger } from '../common/logger.js';
+import { createMetrics } from '../common/metrics.js';
+import { HeadNotifier } from '../common/chain-notify.js';
+import { RpcServer } from '../common/rpc-server.js';
+import { createRpcHttpServer } from '../common/http-server.js';
+import type { Store } from '../common/store.js';
+import { ChainReader } from '../blockstore/chain-reader.js';
+import { CachedBlockstore } from '../blockstore/cached.js';
+import { HeadTracker } from './head-tracker.js';
+import { FULL_API_VERSION_0, FollowerApi } from './api.js';
+
+/** A running follower. */
+export interface FollowerHandle {
+  app: FastifyInstance;
+  tracker: HeadTracker;
+  /** `http://host:port`. */
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Start a follower on an open store.
+ * @param cfg follower settings (followerHost, followerPort, leaderUrl, headPollMs, …)
+ */
+export async function runFollower(cfg: Config, store: Store, log: Logger): Promise<FollowerHandle> {
+  const metrics = createMetrics();
+  const blockstore = new CachedBlockstore(store.blockstore, cfg.blockCacheBytes as number, metrics);
+  const reader = new ChainReader(blockstore);
+  let api: FollowerApi | null = null;
+  const notifier = new HeadNotifier(() => api?.prefix ?? 't');
+  const tracker = new HeadTracker(
+    { leaderUrl: cfg.leaderUrl as string | undefined, headPollMs: cfg.headPollMs as number, reconnectMaxMs: cfg.reconnectMaxMs as number },
+    { reader, index: store.index, notifier, log: log.child({ component: 'head' }), metrics, beforeFirstHead: () => api!.init() },
+  );
+  api = new FollowerApi({ lookbackEpochs: (cfg.lookbackEpochs as number) ?? 0 }, { reader, index: store.index, tracker, notifier });
+  const rpcOpts = { log, metrics, maxBatch: cfg.maxBatch as number };
+  const v1 = new RpcServer(api.methods(), rpcOpts);
+  const v0 = new RpcServer(api.methods(FULL_API_VERSION_0), rpcOpts);
+  const readyLag = (cfg.readyMaxLag as number) ?? 0;
+  const app = await createRpcHttpServer({
+    rpc: { v1, v0 },
+    log,
+    metrics,
+    maxRequestBytes: cfg.maxRequestBytes as number,
+    livez: () => ({ ok: true }),
+    readyz: async () => {
+      const head = tracker.head;
+      let storeHeight: number | null = null;
+      let storeError: string | undefined;
+      try {
+        storeHeight = (await store.index.getHead())?.height ?? null;
+      } catch (e) {
+        storeError = (e as Error).message;
+      }
+      const lag = head && storeHeight !== null ? storeHeight - head.height : null;
+      return {
+        ok: !!head && lag !== null && lag <= readyLag && !storeError,
+        height: head?.height ?? null,
+        storeHeight,
+        lag,
+        leaderConnected: tracker.leaderConnected,
+        lastError: tracker.lastError ?? storeError ?? null,
+      };
+    },
+  });
+  await tracker.start();
+  const address = await app.listen({ host: cfg.followerHost as string, port: cfg.followerPort as number });
+  log.info({ url: address, head: tracker.head?.height ?? null }, 'follower listening');
+  return {
+    app,
+    tracker,
+    url: address,
+    stop: async () => {
+      await tracker.stop();
+      await app.close();
+    },
+  };
+}

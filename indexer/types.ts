@@ -1,0 +1,43 @@
+/**
+ * The chain index: what the API needs beyond raw blocks. Modelled on Lotus's
+ * ChainIndexer (chain/index/ddls.go): reorgs flip a `reverted` flag instead of
+ * deleting rows; the canonical chain is the set of non-reverted tipsets, at most
+ * one per height, none at a null round.
+ */
+import type { CID } from '../chain/cid.js';
+import type { TipSet, TipSetKey } from '../chain/tipset.js';
+
+/** A tipset as the index knows it. */
+export interface IndexedTipSet {
+  key: TipSetKey;
+  /** Epoch. */
+  height: number;
+}
+
+/** The head row. */
+export interface HeadRow extends IndexedTipSet {
+  /** When the leader committed it (ms since epoch). */
+  updatedAt: number;
+}
+
+/** Index operations the leader (writes) and followers (reads) use. */
+export interface ChainIndex {
+  /**
+   * Record a head change: mark `reverts` reverted, then record `applies` as canonical
+   * (any other canonical tipset at an applied height is marked reverted). Idempotent.
+   */
+  applyHeadChange(reverts: TipSet[], applies: TipSet[]): Promise<void>;
+  /** Move the head row. Call only after the tipset's blocks and index rows are committed. */
+  setHead(ts: TipSet): Promise<void>;
+  /** The head row, or null before the first head. */
+  getHead(): Promise<HeadRow | null>;
+  /**
+   * The canonical tipset at the greatest height ≤ `height` (`before`) or the
+   * smallest height ≥ `height` (`after`); null when there is none.
+   */
+  canonicalAt(height: number, dir: 'before' | 'after'): Promise<IndexedTipSet | null>;
+  /** Whether the tipset is indexed and not reverted. */
+  isCanonical(keyCid: CID): Promise<boolean>;
+  /** Release connections. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,74 @@
+/**
+ * The leader: the only writer. For each new tipset it writes the blocks, then the
+ * index rows, then the head row, and only then publishes the head change on its
+ * ChainNotify (DESIGN.md invariant 1).
+ */
+import type { Logger } from '../common/logger.js';
+import type { Metrics } from '../common/metrics.js';
+import type { HeadNotifier } from '../common/chain-notify.js';
+import type { Store } from '../common/store.js';
+import { ChainReader, type HeadChange } from '../blockstore/chain-reader.js';
+import type { Block } from '../blockstore/types.js';
+import type { TipSet } from '../chain/tipset.js';
+
+/** Collaborators of the leader. */
+export interface LeaderDeps {
+  store: Store;
+  notifier: HeadNotifier;
+  log: Logger;
+  metrics: Metrics;
+}
+
+/** Writes tipsets to the store in the invariant order and publishes head changes. */
+export class Leader {
+  private readonly reader: ChainReader;
+  private head: TipSet | null = null;
+
+  constructor(private readonly deps: LeaderDeps) {
+    this.reader = new ChainReader(deps.store.blockstore);
+  }
+
+  /** The committed head. */
+  get currentHead(): TipSet | null {
+    return this.head;
+  }
+
+  /**
+   * Load the committed head from the store (after a restart) and publish it as the
+   * notifier's current head. @returns the head, or null for an empty store.
+   */
+  async resume(): Promise<TipSet | null> {
+    const row = await this.deps.store.index.getHead();
+    if (!row) return null;
+    this.head = await this.reader.loadTipSet(row.key);
+    this.deps.notifier.publish([], this.head);
+    this.deps.metrics.headHeight.set(this.head.height);
+    return this.head;
+  }
+
+  /**
+   * Make `ts` the head: write `blocks` (idempotent), record the head change in the
+   * index, move the head row, then publish. The path from the old head is computed
+   * from the store, so a tipset on another branch becomes a revert/apply reorg.
+   * @returns the head changes published.
+   * @throws whatever the store throws; nothing is published then, and a retry is safe.
+   */
+  async advance(ts: TipSet, blocks: Block[]): Promise<HeadChange[]> {
+    const { store, notifier, metrics, log } = this.deps;
+    await store.blockstore.putMany(blocks);
+    metrics.blocksWritten.inc(blocks.length);
+    metrics.bytesWritten.inc(blocks.reduce((n, b) => n + b.bytes.length, 0));
+    const changes: HeadChange[] = this.head ? await this.reader.path(this.head, ts) : [{ type: 'apply', tipset: ts }];
+    if (changes.length === 0) return changes;
+    const reverts = changes.filter((c) => c.type === 'revert').map((c) => c.tipset);
+    const applies = changes.filter((c) => c.type === 'apply').map((c) => c.tipset);
+    await store.index.applyHeadChange(reverts, applies);
+    await store.index.setHead(ts);
+    this.head = ts;
+    notifier.publish(changes, ts);
+    metrics.headHeight.set(ts.height);
+    for (const c of changes) metrics.headChanges.inc({ type: c.type });
+    log.debug({ height: ts.height, reverts: reverts.length, applies: applies.length, blocks: blocks.length }, 'head committed');
+    return changes;
+  }
+}

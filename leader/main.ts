@@ -1,0 +1,125 @@
+/**
+ * A leader process replaying a CAR snapshot as a live chain: from genesis (or the
+ * committed head, after a restart) upwards, one tipset per `epochMs`. It serves
+ * `Filecoin.ChainNotify`, `ChainHead` and `Version` on `/rpc/v1` for followers.
+ */
+import { isAbsolute, join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../common/config.js';
+import type { Logger } from '../common/logger.js';
+import { createMetrics } from '../common/metrics.js';
+import { HeadNotifier } from '../common/chain-notify.js';
+import { RpcServer } from '../common/rpc-server.js';
+import { createRpcHttpServer } from '../common/http-server.js';
+import { InternalError } from '../common/errors.js';
+import type { Store } from '../common/store.js';
+import { resolveFromRoot } from '../common/paths.js';
+import { sleep } from '../common/runtime.js';
+import { networkForGenesis } from '../chain/network.js';
+import { Leader } from './leader.js';
+import { CarReplaySource } from './car-source.js';
+import { FULL_API_VERSION_1, SOFTWARE_VERSION } from '../follower/api.js';
+
+/** A running leader. */
+export interface LeaderHandle {
+  app: FastifyInstance;
+  leader: Leader;
+  url: string;
+  /** Resolves when the replay has reached the CAR's last tipset. */
+  replayed: Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** The CAR path: absolute, or relative to FIXTURES_DIR. */
+export function resolveCarPath(cfg: Config): string {
+  const car = cfg.car as string;
+  return isAbsolute(car) ? car : join(resolveFromRoot(cfg.fixturesDir as string), car);
+}
+
+/**
+ * Start the leader: load and verify the CAR (before anything is written), resume
+ * from the committed head, serve, and replay.
+ * @throws CarFormatError for a malformed CAR (nothing written).
+ */
+export async function runLeader(cfg: Config, store: Store, log: Logger): Promise<LeaderHandle> {
+  const metrics = createMetrics();
+  const carPath = resolveCarPath(cfg);
+  const source = await CarReplaySource.open(carPath);
+  const steps = source.steps();
+  const network = networkForGenesis(source.tipsets[0]!.key[0]!.toString());
+  const notifier = new HeadNotifier(() => network.prefix);
+  const leader = new Leader({ store, notifier, log: log.child({ component: 'leader' }), metrics });
+  const resumed = await leader.resume();
+
+  const methods = new Map([
+    ['Filecoin.ChainNotify', notifier.methodSpec()],
+    [
+      'Filecoin.ChainHead',
+      {
+        params: 0,
+        handler: () => {
+          const h = leader.currentHead;
+          if (!h) throw new InternalError('leader has no head yet');
+          return notifier.render(h);
+        },
+      },
+    ],
+    ['Filecoin.Version', { params: 0, handler: () => ({ Version: `${SOFTWARE_VERSION}+${network.name}+fil-follower-leader`, APIVersion: FULL_API_VERSION_1, BlockDelay: network.blockDelaySecs, Agent: 'lotus' }) }],
+  ]);
+  const rpc = new RpcServer(methods, { log, metrics });
+  const app = await createRpcHttpServer({
+    rpc: { v1: rpc },
+    log,
+    metrics,
+    maxRequestBytes: cfg.maxRequestBytes as number,
+    livez: () => ({ ok: true }),
+    readyz: () => ({ ok: !!leader.currentHead, height: leader.currentHead?.height ?? null }),
+  });
+  const url = await app.listen({ host: cfg.leaderHost as string, port: cfg.leaderPort as number });
+  log.info({ url, car: carPath, tipsets: steps.length, resumedAt: resumed?.height ?? null }, 'leader listening');
+
+  let stopped = false;
+  const epochMs = cfg.epochMs as number;
+  // resume after the committed head when it is on this CAR's chain
+  let start = 0;
+  if (resumed) {
+    const i = steps.findIndex((s) => s.tipset.keyString === resumed.keyString);
+    if (i >= 0) start = i + 1;
+    else log.warn({ head: resumed.height }, 'committed head is not on the CAR chain: replay moves the head with a reorg');
+  }
+  const replayed = (async () => {
+    let last = Date.now();
+    for (let i = start; i < steps.length && !stopped; i++) {
+      const step = steps[i]!;
+      if (i > start && epochMs > 0) {
+        const wait = epochMs - (Date.now() - last);
+        if (wait > 0) await sleep(wait);
+      }
+      last = Date.now();
+      for (let attempt = 0; !stopped; attempt++) {
+        try {
+          await leader.advance(step.tipset, step.blocks);
+          break;
+        } catch (e) {
+          log.warn({ height: step.tipset.height, attempt, err: (e as Error).message }, 'write failed; retrying');
+          await sleep(Math.min(5000, 100 * 2 ** attempt));
+        }
+      }
+      if (step.tipset.height % 50 === 0 || i === steps.length - 1) log.info({ height: step.tipset.height, of: steps[steps.length - 1]!.tipset.height }, 'replay progress');
+    }
+    if (!stopped) log.info({ height: leader.currentHead?.height }, 'replay complete; serving the last head');
+  })();
+
+  return {
+    app,
+    leader,
+    url,
+    replayed,
+    stop: async () => {
+      stopped = true;
+      notifier.closeAll();
+      await replayed.catch(() => undefined);
+      await app.close();
+    },
+  };
+}

@@ -1,0 +1,263 @@
+/**
+ * The JSON-RPC-aware load balancer. It polls every follower's `/health/readyz`,
+ * routes each HTTP request round-robin over the followers that are ready and not
+ * more than `maxLagEpochs` behind the highest head, retries on another follower
+ * when one refuses the connection, pins each WebSocket to one follower for its
+ * lifetime, and sends methods that need execution or the mempool to a configured
+ * full node (or answers -32601 with a clear message).
+ */
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import websocket from '@fastify/websocket';
+import { Pool } from 'undici';
+import { WebSocket } from 'ws';
+import type { Logger } from '../common/logger.js';
+import { createMetrics, type Metrics } from '../common/metrics.js';
+import { errorResponse, serialize } from '../common/rpc-server.js';
+import { InternalError, MethodNotFoundError, ParseError } from '../common/errors.js';
+
+/** Methods a follower cannot serve: they need execution or the mempool (DESIGN.md §2). */
+export const FORWARDED_METHODS = new Set([
+  'Filecoin.StateCall',
+  'Filecoin.GasEstimateMessageGas',
+  'Filecoin.GasEstimateGasLimit',
+  'Filecoin.GasEstimateFeeCap',
+  'Filecoin.GasEstimateGasPremium',
+  'Filecoin.MpoolPush',
+  'Filecoin.MpoolPending',
+  'Filecoin.MpoolGetNonce',
+  'Filecoin.EthCall',
+  'Filecoin.EthEstimateGas',
+  'Filecoin.EthSendRawTransaction',
+  'eth_call',
+  'eth_estimateGas',
+  'eth_sendRawTransaction',
+]);
+
+/** Balancer options. */
+export interface BalancerOptions {
+  host: string;
+  port: number;
+  /** Follower base URLs, e.g. `http://127.0.0.1:1240`. */
+  upstreams: string[];
+  maxLagEpochs: number;
+  healthIntervalMs: number;
+  /** Extra followers tried after a refused connection. */
+  retries: number;
+  maxRequestBytes: number;
+  /** Full node HTTP base URL for forwarded methods. */
+  fullNodeUrl?: string;
+}
+
+/** What the balancer knows of one follower. */
+export interface UpstreamState {
+  url: string;
+  up: boolean;
+  ready: boolean;
+  height: number | null;
+  lastError: string | null;
+}
+
+class Upstream implements UpstreamState {
+  up = false;
+  ready = false;
+  height: number | null = null;
+  lastError: string | null = null;
+  readonly pool: Pool;
+  constructor(readonly url: string) {
+    this.pool = new Pool(url, { connections: 64, pipelining: 1, keepAliveTimeout: 30_000, connectTimeout: 2000 });
+  }
+}
+
+function isConnectError(e: unknown): boolean {
+  const code = (e as { code?: string })?.code ?? '';
+  return ['ECONNREFUSED', 'ECONNRESET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_SOCKET', 'EPIPE', 'UND_ERR_CLOSED'].includes(code);
+}
+
+/** A running balancer. */
+export interface BalancerHandle {
+  app: FastifyInstance;
+  url: string;
+  upstreams(): UpstreamState[];
+  /** Poll every upstream's health now. */
+  refresh(): Promise<void>;
+  stop(): Promise<void>;
+  metrics: Metrics;
+}
+
+/** Start the balancer. */
+export async function runBalancer(opts: BalancerOptions, log: Logger): Promise<BalancerHandle> {
+  const metrics = createMetrics();
+  const ups = opts.upstreams.map((u) => new Upstream(u.replace(/\/+$/, '')));
+  const fullNode = opts.fullNodeUrl ? new Pool(new URL(opts.fullNodeUrl).origin, { connections: 16 }) : null;
+  let rr = 0;
+
+  const checkOne = async (u: Upstream): Promise<void> => {
+    try {
+      const res = await u.pool.request({ path: '/health/readyz', method: 'GET', headersTimeout: 2000, bodyTimeout: 2000 });
+      const body = (await res.body.json()) as { ok?: boolean; height?: number | null };
+      u.up = true;
+      u.ready = res.statusCode === 200 && body.ok === true;
+      u.height = typeof body.height === 'number' ? body.height : null;
+      u.lastError = u.ready ? null : `not ready (HTTP ${res.statusCode})`;
+    } catch (e) {
+      u.up = false;
+      u.ready = false;
+      u.lastError = (e as Error).message;
+    }
+    metrics.upstreamUp.set({ upstream: u.url }, u.ready ? 1 : 0);
+    if (u.height !== null) metrics.upstreamHead.set({ upstream: u.url }, u.height);
+  };
+  const refresh = async (): Promise<void> => {
+    await Promise.all(ups.map(checkOne));
+  };
+  await refresh();
+  let stopped = false;
+  const timer = setInterval(() => {
+    if (!stopped) void refresh();
+  }, opts.healthIntervalMs);
+
+  /** Ready followers within the lag bound, rotated round-robin. */
+  const eligible = (): Upstream[] => {
+    const ready = ups.filter((u) => u.up && u.ready && u.height !== null);
+    const best = Math.max(...ready.map((u) => u.height!), -1);
+    const ok = ready.filter((u) => u.height! >= best - opts.maxLagEpochs);
+    if (ok.length === 0) return [];
+    const start = rr++ % ok.length;
+    return [...ok.slice(start), ...ok.slice(0, start)];
+  };
+
+  const app = Fastify({ loggerInstance: log.child({ component: 'lb' }, { level: 'warn' }) as FastifyBaseLogger, bodyLimit: opts.maxRequestBytes });
+  await app.register(websocket, { options: { maxPayload: opts.maxRequestBytes } });
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  app.setErrorHandler((err: { code?: string; message: string; statusCode?: number }, _req, reply) => {
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      void reply.code(500).header('content-type', 'application/json').send(serialize(errorResponse(null, ParseError.code, `request bigger than maximum ${opts.maxRequestBytes} allowed`)));
+      return;
+    }
+    void reply.code(err.statusCode && err.statusCode >= 400 ? err.statusCode : 500).send({ error: err.message });
+  });
+
+  /** The single method a body names, when it is one request (batches go to followers whole). */
+  const methodOf = (body: string): string | null => {
+    try {
+      const v = JSON.parse(body) as { method?: unknown };
+      return v && !Array.isArray(v) && typeof v.method === 'string' ? v.method : null;
+    } catch {
+      return null;
+    }
+  };
+
+  const forward = async (path: string, body: string): Promise<{ status: number; body: string; upstream: string }> => {
+    const method = methodOf(body);
+    if (method && FORWARDED_METHODS.has(method)) {
+      if (!fullNode) {
+        const id = (() => { try { return (JSON.parse(body) as { id?: string | number }).id ?? null; } catch { return null; } })();
+        return { status: 500, upstream: 'none', body: serialize(errorResponse(id, MethodNotFoundError.code, `method '${method}' needs execution or the mempool, which this read-only gateway does not serve (no full node configured)`)) };
+      }
+      const res = await fullNode.request({ path: new URL(opts.fullNodeUrl!).pathname || path, method: 'POST', body, headers: { 'content-type': 'application/json' } });
+      metrics.proxied.inc({ upstream: 'fullnode', outcome: String(res.statusCode) });
+      return { status: res.statusCode, body: await res.body.text(), upstream: 'fullnode' };
+    }
+    const candidates = eligible().slice(0, opts.retries + 1);
+    let lastErr: unknown = null;
+    for (const u of candidates) {
+      try {
+        const res = await u.pool.request({ path, method: 'POST', body, headers: { 'content-type': 'application/json' }, headersTimeout: 60_000, bodyTimeout: 60_000 });
+        const text = await res.body.text();
+        metrics.proxied.inc({ upstream: u.url, outcome: String(res.statusCode) });
+        return { status: res.statusCode, body: text, upstream: u.url };
+      } catch (e) {
+        lastErr = e;
+        metrics.proxied.inc({ upstream: u.url, outcome: 'error' });
+        if (!isConnectError(e)) break; // the request may have run: do not send it twice
+        u.up = false;
+        u.ready = false;
+        u.lastError = (e as Error).message;
+        log.warn({ upstream: u.url, err: (e as Error).message }, 'upstream refused; trying another');
+      }
+    }
+    const why = candidates.length === 0 ? 'no follower is ready and caught up' : `upstream failed: ${(lastErr as Error)?.message}`;
+    return { status: 503, upstream: 'none', body: serialize(errorResponse(null, InternalError.code, why)) };
+  };
+
+  for (const version of ['v0', 'v1']) {
+    const path = `/rpc/${version}`;
+    app.post(path, async (req, reply) => {
+      const out = await forward(path, typeof req.body === 'string' ? req.body : '');
+      return reply.code(out.status).header('content-type', 'application/json').header('x-upstream', out.upstream).send(out.body);
+    });
+    app.route({
+      method: 'GET',
+      url: path,
+      handler: async (_req, reply) => reply.code(400).header('content-type', 'application/json').send(serialize(errorResponse(null, -32600, 'Invalid request'))),
+      wsHandler: (client) => pinWebSocket(client, path),
+    });
+  }
+
+  /** Pin a client WebSocket to one follower; frames pass through untouched in both directions. */
+  const pinWebSocket = (client: WebSocket, path: string): void => {
+    const target = eligible()[0];
+    if (!target) {
+      client.send(serialize(errorResponse(null, InternalError.code, 'no follower is ready and caught up')));
+      client.close(1013, 'no upstream');
+      return;
+    }
+    metrics.wsConnections.inc();
+    const upstream = new WebSocket(target.url.replace(/^http/, 'ws') + path, { maxPayload: 256 << 20 });
+    const early: Array<{ data: unknown; binary: boolean }> = [];
+    client.on('message', (data, binary) => {
+      if (upstream.readyState === WebSocket.OPEN) upstream.send(data as Buffer, { binary });
+      else early.push({ data, binary });
+    });
+    upstream.on('open', () => {
+      for (const m of early) upstream.send(m.data as Buffer, { binary: m.binary });
+      early.length = 0;
+    });
+    upstream.on('message', (data, binary) => {
+      if (client.readyState === WebSocket.OPEN) client.send(data as Buffer, { binary });
+    });
+    const closeBoth = (): void => {
+      if (client.readyState === WebSocket.OPEN || client.readyState === WebSocket.CONNECTING) client.close();
+      if (upstream.readyState === WebSocket.OPEN || upstream.readyState === WebSocket.CONNECTING) upstream.terminate();
+    };
+    let closed = false;
+    const onClose = (): void => {
+      if (closed) return;
+      closed = true;
+      metrics.wsConnections.dec();
+      closeBoth();
+    };
+    client.on('close', onClose);
+    upstream.on('close', onClose);
+    upstream.on('error', (e) => {
+      log.warn({ upstream: target.url, err: e.message }, 'websocket upstream error');
+      onClose();
+    });
+    client.on('error', onClose);
+  };
+
+  app.get('/health/livez', async () => ({ ok: true }));
+  app.get('/health/readyz', async (_req, reply) => {
+    const ok = eligible().length > 0;
+    return reply.code(ok ? 200 : 503).send({ ok, upstreams: ups.map(({ url, up, ready, height, lastError }) => ({ url, up, ready, height, lastError })) });
+  });
+  app.get('/debug/metrics', async (_req, reply) => reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics()));
+
+  const url = await app.listen({ host: opts.host, port: opts.port });
+  log.info({ url, upstreams: opts.upstreams }, 'load balancer listening');
+  return {
+    app,
+    url,
+    metrics,
+    upstreams: () => ups.map(({ url, up, ready, height, lastError }) => ({ url, up, ready, height, lastError })),
+    refresh,
+    stop: async () => {
+      stopped = true;
+      clearInterval(timer);
+      await app.close();
+      await Promise.all(ups.map((u) => u.pool.close()));
+      await fullNode?.close();
+    },
+  };
+}

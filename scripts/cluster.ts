@@ -1,0 +1,118 @@
+/**
+ * `fil-follower start`: the whole cluster on one machine. Starts the embedded
+ * PostgreSQL (unless STORE_URL is set), runs migrations, then spawns a leader,
+ * N followers and the load balancer as child processes, prints where each
+ * listens, shows the head advancing through the balancer, and on Ctrl-C (or
+ * SIGTERM) stops every process it started, then the database.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import type { Config } from '../common/config.js';
+import { createLogger } from '../common/logger.js';
+import { openConfiguredStore, sleep } from '../common/runtime.js';
+import { resolveCarPath } from '../leader/main.js';
+
+const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'cli.js');
+
+/** Run the cluster until SIGINT/SIGTERM. Resolves after everything stopped. */
+export async function runCluster(cfg: Config): Promise<void> {
+  const log = createLogger('start', cfg.logLevel as string);
+  const store = await openConfiguredStore(cfg, log, { migrate: true });
+  const storeUrl = (cfg.storeUrl as string | undefined) ?? `postgres://postgres:filfollower@127.0.0.1:${cfg.embeddedPgPort}/filfollower`;
+  await store.close();
+
+  const children: Array<{ name: string; proc: ChildProcess }> = [];
+  const env = { ...process.env, STORE_URL: storeUrl, LOG_LEVEL: (cfg.logLevel as string) ?? 'info' };
+  const spawnChild = (name: string, args: string[]): void => {
+    const proc = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+    children.push({ name, proc });
+    proc.on('exit', (code, signal) => {
+      if (stopping) return;
+      // a role died: stop the rest and exit non-zero rather than run half a cluster
+      log.error({ child: name, code, signal }, 'child process exited; stopping the cluster');
+      process.exitCode = 1;
+      process.kill(process.pid, 'SIGTERM');
+    });
+  };
+  const leaderPort = cfg.leaderPort as number;
+  spawnChild('leader', ['leader', '--leader-host', cfg.leaderHost as string, '--leader-port', String(leaderPort), '--car', resolveCarPath(cfg), '--epoch-ms', String(cfg.epochMs)]);
+  const followerUrls: string[] = [];
+  const n = cfg.followers as number;
+  for (let i = 0; i < n; i++) {
+    const port = (cfg.followerPort as number) + i;
+    followerUrls.push(`http://127.0.0.1:${port}`);
+    spawnChild(`follower-${i + 1}`, [
+      'follower',
+      '--port', String(port),
+      '--leader-url', `ws://${cfg.leaderHost}:${leaderPort}/rpc/v1`,
+      '--head-poll-ms', String(cfg.headPollMs),
+      '--ready-max-lag', String(cfg.readyMaxLag),
+      '--block-cache-bytes', String(cfg.blockCacheBytes),
+      '--max-request-bytes', String(cfg.maxRequestBytes),
+      '--max-batch', String(cfg.maxBatch),
+      '--lookback-epochs', String(cfg.lookbackEpochs),
+    ]);
+  }
+  const lbArgs = ['lb', '--lb-host', cfg.lbHost as string, '--lb-port', String(cfg.lbPort), '--upstreams', followerUrls.join(','), '--max-lag-epochs', String(cfg.maxLagEpochs), '--health-interval-ms', String(cfg.healthIntervalMs), '--retries', String(cfg.retries), '--max-request-bytes', String(cfg.maxRequestBytes)];
+  if (cfg.fullNodeUrl) lbArgs.push('--fullnode-url', cfg.fullNodeUrl as string);
+  spawnChild('lb', lbArgs);
+  const lbUrl = `http://${cfg.lbHost}:${cfg.lbPort}/rpc/v1`;
+  process.stdout.write(
+    [
+      '',
+      'fil-follower cluster',
+      `  store     ${store.redactedUrl}`,
+      `  leader    ws://${cfg.leaderHost}:${leaderPort}/rpc/v1 replaying ${resolveCarPath(cfg)} every ${cfg.epochMs} ms`,
+      ...followerUrls.map((u, i) => `  follower  ${u}/rpc/v1 (follower-${i + 1})`),
+      `  balancer  ${lbUrl}  (WebSocket: ws://${cfg.lbHost}:${cfg.lbPort}/rpc/v1)`,
+      '  Ctrl-C stops everything.',
+      '',
+    ].join('\n') + '\n',
+  );
+
+  let stopping = false;
+  const stopAll = async (): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write('\nstopping…\n');
+    const exits = children.map(
+      ({ proc }) =>
+        new Promise<void>((resolve) => {
+          if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
+          proc.once('exit', () => resolve());
+          proc.kill('SIGTERM');
+          setTimeout(() => {
+            if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+          }, 5000).unref();
+        }),
+    );
+    await Promise.all(exits);
+    await store.stopEmbedded();
+    process.stdout.write('stopped.\n');
+  };
+
+  let lastHeight = -1;
+  const progress = setInterval(async () => {
+    try {
+      const res = await fetch(lbUrl, { method: 'POST', body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'Filecoin.ChainHead', params: [] }), headers: { 'content-type': 'application/json' } });
+      const body = (await res.json()) as { result?: { Height: number; Cids: Array<{ '/': string }> } };
+      if (body.result && body.result.Height !== lastHeight) {
+        lastHeight = body.result.Height;
+        process.stdout.write(`head ${body.result.Height}  ${body.result.Cids.map((c) => c['/'].slice(0, 16) + '…').join(' ')}  (via ${res.headers.get('x-upstream') ?? '?'})\n`);
+      }
+    } catch {
+      /* balancer not up yet */
+    }
+  }, 2000);
+
+  await new Promise<void>((resolve) => {
+    const handler = (): void => {
+      clearInterval(progress);
+      stopAll().then(resolve, resolve);
+    };
+    process.once('SIGINT', handler);
+    process.once('SIGTERM', handler);
+  });
+  await sleep(10);
+}

@@ -1,0 +1,126 @@
+/**
+ * Test harness: runs the cluster the way `npm start` runs it (`node dist/cli.js
+ * start`), on free loopback ports, with its own embedded PostgreSQL data directory,
+ * and stops it by PID.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { projectPath } from '../../common/paths.js';
+
+/** A free TCP port on 127.0.0.1 (and the `n - 1` after it, checked free too). */
+export async function freePort(n = 1): Promise<number> {
+  for (;;) {
+    const base = 20000 + Math.floor(Math.random() * 30000);
+    let ok = true;
+    for (let i = 0; i < n && ok; i++) {
+      ok = await new Promise<boolean>((resolve) => {
+        const s = createServer();
+        s.once('error', () => resolve(false));
+        s.listen(base + i, '127.0.0.1', () => s.close(() => resolve(true)));
+      });
+    }
+    if (ok) return base;
+  }
+}
+
+/** JSON-RPC POST helper: returns HTTP status and parsed body. */
+export async function rpc(url: string, method: string, params: unknown[] = [], id: number | string = 1): Promise<{ status: number; body: any }> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id, method, params }) });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}
+
+/** POST a raw body. */
+export async function post(url: string, body: string): Promise<{ status: number; text: string }> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  return { status: res.status, text: await res.text() };
+}
+
+/** A running cluster started by the test. */
+export interface TestCluster {
+  proc: ChildProcess;
+  lbUrl: string;
+  lbWsUrl: string;
+  followerUrls: string[];
+  leaderUrl: string;
+  pgPort: number;
+  pgDir: string;
+  output: () => string;
+  stop(): Promise<number | null>;
+}
+
+/** Start `fil-follower start` with the given extra flags. Resolves once the balancer answers. */
+export async function startCluster(opts: { followers?: number; epochMs?: number; car?: string; pgDir?: string; extra?: string[] } = {}): Promise<TestCluster> {
+  const lbPort = await freePort();
+  const leaderPort = await freePort();
+  const followers = opts.followers ?? 2;
+  const followerPort = await freePort(followers);
+  const pgPort = await freePort();
+  const pgDir = opts.pgDir ?? mkdtempSync(join(tmpdir(), 'filf-pg-'));
+  const args = [
+    projectPath('dist', 'cli.js'), 'start',
+    '--lb-port', String(lbPort), '--leader-port', String(leaderPort), '--port', String(followerPort),
+    '--followers', String(followers), '--epoch-ms', String(opts.epochMs ?? 0),
+    '--embedded-pg-dir', pgDir, '--embedded-pg-port', String(pgPort),
+    '--head-poll-ms', '500', '--health-interval-ms', '250',
+    ...(opts.car ? ['--car', opts.car] : []),
+    ...(opts.extra ?? []),
+  ];
+  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "warn" };
+  delete env.STORE_URL;
+  delete env.DATABASE_URL;
+  const proc = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  proc.stdout!.on('data', (d) => (out += d));
+  proc.stderr!.on('data', (d) => (out += d));
+  const lbUrl = `http://127.0.0.1:${lbPort}/rpc/v1`;
+  const cluster: TestCluster = {
+    proc,
+    lbUrl,
+    lbWsUrl: `ws://127.0.0.1:${lbPort}/rpc/v1`,
+    followerUrls: Array.from({ length: followers }, (_, i) => `http://127.0.0.1:${followerPort + i}`),
+    leaderUrl: `ws://127.0.0.1:${leaderPort}/rpc/v1`,
+    pgPort,
+    pgDir,
+    output: () => out,
+    stop: () =>
+      new Promise((resolve) => {
+        if (proc.exitCode !== null) return resolve(proc.exitCode);
+        proc.once('exit', (code) => resolve(code));
+        proc.kill('SIGINT');
+        setTimeout(() => proc.kill('SIGKILL'), 20_000).unref();
+      }),
+  };
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (proc.exitCode !== null) throw new Error(`cluster exited early (${proc.exitCode}):\n${out}`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${lbPort}/health/livez`);
+      if (res.ok) return cluster;
+    } catch {
+      /* not yet */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await cluster.stop();
+  throw new Error(`cluster did not come up:\n${out}`);
+}
+
+/** Poll `fn` until it returns a truthy value or the timeout passes. */
+export async function waitFor<T>(fn: () => Promise<T>, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+}

@@ -1,0 +1,137 @@
+/**
+ * The data model against real mainnet data: every block header and message of
+ * mainnet-h0-341.car round-trips byte for byte and hashes to its CID; tipset order
+ * matches the order Lotus recorded in children's Parents; the 2025 ChainHead JSON
+ * round-trips JSON → CBOR → CID and CBOR → JSON.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { loadCar } from '../../blockstore/car.js';
+import { ChainReader } from '../../blockstore/chain-reader.js';
+import { cborCid, CID, decodeCbor } from '../../chain/cid.js';
+import { amtCids } from '../../chain/amt.js';
+import { decodeBlockHeader, decodeTxMeta, encodeBlockHeader, encodeMessage, encodeSignedMessage, decodeMessage, decodeSignedMessage, encodeTxMeta } from '../../chain/types.js';
+import { blockHeaderJson, parseBlockHeaderJson, tipSetJson } from '../../chain/json.js';
+import { TipSet, tipSetKeyCid } from '../../chain/tipset.js';
+import { fixture } from '../../common/paths.js';
+import { CarReplaySource } from '../../leader/car-source.js';
+
+const CAR = fixture('chain', 'mainnet-h0-341.car');
+const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+
+test('every header, TxMeta and message in mainnet-h0-341.car round-trips and hashes to its CID', async () => {
+  const car = await loadCar(CAR);
+  const src = await CarReplaySource.open(CAR);
+  const get = (c: CID) => car.blocks.get(c);
+  let headers = 0;
+  let bls = 0;
+  let secp = 0;
+  const seenMsgs = new Set<string>();
+  for (const ts of src.tipsets) {
+    for (const b of ts.blocks) {
+      const bytes = car.blocks.getSync(b.cid)!;
+      const h = decodeBlockHeader(bytes);
+      assert.equal(hex(encodeBlockHeader(h)), hex(bytes), `header ${b.cid} re-encodes identically`);
+      assert.equal(cborCid(encodeBlockHeader(h)).toString(), b.cid.toString());
+      assert.equal(h.timestamp, 1598306400 + 30 * h.height, 'mainnet timestamps are genesis + 30 s × height');
+      headers++;
+      const metaBytes = car.blocks.getSync(h.messages)!;
+      const meta = decodeTxMeta(metaBytes);
+      assert.equal(hex(encodeTxMeta(meta)), hex(metaBytes));
+      for (const c of await amtCids(get, meta.blsMessages)) {
+        const mb = car.blocks.getSync(c)!;
+        assert.equal(hex(encodeMessage(decodeMessage(mb))), hex(mb));
+        assert.equal(cborCid(encodeMessage(decodeMessage(mb))).toString(), c.toString());
+        if (!seenMsgs.has(c.toString())) bls++;
+        seenMsgs.add(c.toString());
+      }
+      for (const c of await amtCids(get, meta.secpkMessages)) {
+        const mb = car.blocks.getSync(c)!;
+        assert.equal(hex(encodeSignedMessage(decodeSignedMessage(mb))), hex(mb));
+        assert.equal(cborCid(encodeSignedMessage(decodeSignedMessage(mb))).toString(), c.toString());
+        if (!seenMsgs.has(c.toString())) secp++;
+        seenMsgs.add(c.toString());
+      }
+    }
+  }
+  // the data README's counts: 547 headers, 319 tipsets, 5,347 unique messages (4,294 BLS, 1,053 secp)
+  assert.equal(src.tipsets.length, 319);
+  assert.equal(headers, 547);
+  assert.equal(bls, 4294);
+  assert.equal(secp, 1053);
+  assert.equal(src.tipsets[0]!.key[0]!.toString(), 'bafy2bzacecnamqgqmifpluoeldx7zzglxcljo6oja4vrmtj7432rphldpdmm2');
+  assert.deepEqual(src.tipsets.at(-1)!.key.map(String), car.roots.map(String));
+  assert.equal(src.tipsets.at(-1)!.height, 341);
+});
+
+test('tipset block order (ticket digest, then CID) matches the order children record in Parents', async () => {
+  const src = await CarReplaySource.open(CAR);
+  let multi = 0;
+  for (let i = 1; i < src.tipsets.length; i++) {
+    const parent = src.tipsets[i - 1]!;
+    const childParents = src.tipsets[i]!.parents.map(String);
+    // rebuild the parent from its blocks in reverse order: TipSet.create must sort them back
+    const rebuilt = TipSet.create([...parent.blocks].reverse());
+    assert.deepEqual(rebuilt.key.map(String), childParents, `parent of height ${src.tipsets[i]!.height}`);
+    if (parent.blocks.length > 1) multi++;
+  }
+  assert.ok(multi > 100, `many multi-block tipsets checked (${multi})`);
+});
+
+test('mainnet genesis header renders exactly as Lotus renders it', async () => {
+  const car = await loadCar(fixture('chain', 'mainnet-genesis.car'));
+  const g = decodeBlockHeader(car.blocks.getSync(car.roots[0]!)!);
+  // Lotus's own JSON of this header (chain/types marshalling, mainnet build)
+  const lotus = {
+    Miner: 'f00',
+    Ticket: { VRFProof: 'X4oDOWswmmD7fT0z3RNIPQVGS85f2dBhceeowoDiQhY=' },
+    ElectionProof: { WinCount: 0, VRFProof: null },
+    BeaconEntries: [{ Round: 0, Data: Buffer.alloc(32).toString('base64') }],
+    WinPoStProof: null,
+    Parents: [{ '/': 'bafyreiaqpwbbyjo4a42saasj36kkrpv4tsherf2e7bvezkert2a7dhonoi' }],
+    ParentWeight: '0',
+    Height: 0,
+    ParentStateRoot: { '/': 'bafy2bzacech3yb7xlb7c57v2xh7rvmt4skeidk7z2g36llksaz4biflblbt24' },
+    ParentMessageReceipts: { '/': 'bafy2bzacedswlcz5ddgqnyo3sak3jmhmkxashisnlpq6ujgyhe4mlobzpnhs6' },
+    Messages: { '/': 'bafy2bzacecmda75ovposbdateg7eyhwij65zklgyijgcjwynlklmqazpwlhba' },
+    BLSAggregate: null,
+    Timestamp: 1598306400,
+    BlockSig: null,
+    ForkSignaling: 0,
+    ParentBaseFee: '100000000',
+  };
+  assert.equal(JSON.stringify(blockHeaderJson(g, 'f')), JSON.stringify(lotus), 'same fields, same order, same values');
+});
+
+test('mainnet-h4622139-chainhead.json: JSON → CBOR reproduces every CID, CBOR → JSON reproduces the values', () => {
+  const file = JSON.parse(readFileSync(fixture('json', 'mainnet-h4622139-chainhead.json'), 'utf8'));
+  assert.equal(file.Blocks.length, 3);
+  const blocks = file.Blocks.map((bj: unknown, i: number) => {
+    const h = parseBlockHeaderJson(bj);
+    const bytes = encodeBlockHeader(h);
+    const cid = cborCid(bytes);
+    assert.equal(cid.toString(), file.Cids[i]['/'], `block ${i} CID`);
+    const back = blockHeaderJson(decodeBlockHeader(bytes), 'f');
+    assert.deepEqual(back, bj, `block ${i} JSON`);
+    return { cid, header: h };
+  });
+  const ts = TipSet.create(blocks);
+  assert.deepEqual(tipSetJson(ts, 'f'), { Cids: file.Cids, Blocks: file.Blocks, Height: 4622139 });
+  assert.equal(ts.height, file.Height);
+  // its key CID is what the indexer stores and the eth block hash derives from
+  assert.equal(tipSetKeyCid(ts.key).code, 0x71);
+});
+
+test('ChainReader lists a block\'s messages BLS first then secp, as the AMTs order them', async () => {
+  const car = await loadCar(CAR);
+  const reader = new ChainReader(car.blocks);
+  const src = await CarReplaySource.open(CAR);
+  const ts = src.tipsets.find((t) => t.height === 341)!;
+  const h = ts.blocks[0]!.header;
+  const msgs = await reader.messagesForBlock(h);
+  const meta = decodeCbor<unknown[]>(car.blocks.getSync(h.messages)!);
+  const blsRoot = CID.asCID(meta[0])!;
+  assert.deepEqual(msgs.bls.map((m) => m.cid.toString()), (await amtCids((c) => car.blocks.get(c), blsRoot)).map(String));
+  assert.ok(msgs.bls.length + msgs.secpk.length > 0, 'block 341 carries messages');
+});

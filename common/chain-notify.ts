@@ -6,6 +6,7 @@
  * ascending). Each change is rendered to JSON once for all subscribers.
  * Source: lotus node/impl/full/chain.go ChainNotify, chain/store/store.go SubHeadChanges.
  */
+import { LRUCache } from 'lru-cache';
 import type { NetworkPrefix } from '../chain/address.js';
 import type { TipSet } from '../chain/tipset.js';
 import { tipSetJson } from '../chain/json.js';
@@ -24,6 +25,7 @@ export class HeadNotifier {
   private readonly channels = new Set<Channel>();
   private readonly waiting = new Set<Channel>();
   private readonly listeners = new Set<(changes: HeadChange[]) => void>();
+  private readonly rendered = new LRUCache<string, Record<string, unknown>>({ max: 2048 });
 
   /** @param prefix the network's address prefix, read at render time (known once genesis is). */
   constructor(private readonly prefix: () => NetworkPrefix) {}
@@ -38,9 +40,18 @@ export class HeadNotifier {
     return this.channels.size + this.waiting.size;
   }
 
-  /** Render a tipset as Lotus JSON with this network's address prefix. */
+  /**
+   * Render a tipset as Lotus JSON with this network's address prefix. Tipsets are
+   * immutable, so renderings are cached by TipSetKey (and prefix).
+   */
   render(ts: TipSet): Record<string, unknown> {
-    return tipSetJson(ts, this.prefix());
+    const k = `${this.prefix()}${ts.keyString}`;
+    let json = this.rendered.get(k);
+    if (!json) {
+      json = tipSetJson(ts, this.prefix());
+      this.rendered.set(k, json);
+    }
+    return json;
   }
 
   /** In-process listener (the leader's own consumers, tests). */

@@ -10,6 +10,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import websocket from '@fastify/websocket';
 import { Pool } from 'undici';
 import { WebSocket } from 'ws';
+import { lookup } from 'node:dns/promises';
 import type { Logger } from '../common/logger.js';
 import { createMetrics, type Metrics } from '../common/metrics.js';
 import { errorResponse, serialize } from '../common/rpc-server.js';
@@ -37,7 +38,11 @@ export const FORWARDED_METHODS = new Set([
 export interface BalancerOptions {
   host: string;
   port: number;
-  /** Follower base URLs, e.g. `http://127.0.0.1:1240`. */
+  /**
+   * Follower base URLs, e.g. `http://127.0.0.1:1240`. An entry `dns+http://name:port`
+   * is re-resolved at every health poll and stands for every address the name has
+   * (docker compose `--scale follower=N` gives one name many addresses).
+   */
   upstreams: string[];
   maxLagEpochs: number;
   healthIntervalMs: number;
@@ -87,7 +92,23 @@ export interface BalancerHandle {
 /** Start the balancer. */
 export async function runBalancer(opts: BalancerOptions, log: Logger): Promise<BalancerHandle> {
   const metrics = createMetrics();
-  const ups = opts.upstreams.map((u) => new Upstream(u.replace(/\/+$/, '')));
+  const ups: Upstream[] = opts.upstreams.filter((u) => !u.startsWith('dns+')).map((u) => new Upstream(u.replace(/\/+$/, '')));
+  const discovered = opts.upstreams.filter((u) => u.startsWith('dns+')).map((u) => new URL(u.slice(4)));
+  /** Add upstreams for new addresses of `dns+` entries; drop those that vanished. */
+  const discover = async (): Promise<void> => {
+    for (const d of discovered) {
+      const addrs = await lookup(d.hostname, { all: true, family: 4 }).catch(() => []);
+      const want = new Set(addrs.map((a) => `${d.protocol}//${a.address}:${d.port || 80}`));
+      for (const url of want) if (!ups.some((u) => u.url === url)) ups.push(new Upstream(url));
+      for (let i = ups.length - 1; i >= 0; i--) {
+        const u = ups[i]!;
+        if (u.url.startsWith(`${d.protocol}//`) && u.url.endsWith(`:${d.port || 80}`) && !want.has(u.url) && !opts.upstreams.includes(u.url)) {
+          ups.splice(i, 1);
+          void u.pool.close();
+        }
+      }
+    }
+  };
   const fullNode = opts.fullNodeUrl ? new Pool(new URL(opts.fullNodeUrl).origin, { connections: 16 }) : null;
   let rr = 0;
 
@@ -108,6 +129,7 @@ export async function runBalancer(opts: BalancerOptions, log: Logger): Promise<B
     if (u.height !== null) metrics.upstreamHead.set({ upstream: u.url }, u.height);
   };
   const refresh = async (): Promise<void> => {
+    if (discovered.length > 0) await discover();
     await Promise.all(ups.map(checkOne));
   };
   await refresh();

@@ -8,6 +8,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WebSocket } from 'ws';
+import Fastify from 'fastify';
+import { runBalancer } from '../../loadbalancer/balancer.js';
+import { silentLogger } from '../../common/logger.js';
+import { freePort } from '../helpers/cluster.js';
 import { RPC } from 'iso-filecoin/rpc';
 import { CarReplaySource } from '../../leader/car-source.js';
 import { fixture } from '../../common/paths.js';
@@ -207,4 +211,56 @@ test('bad input gets the JSON-RPC error Lotus gives', async () => {
 
   // the servers survived all of it
   assert.equal((await rpc(url, 'Filecoin.ChainHead')).body.result.Height, 341);
+});
+
+test('the balancer retries on another follower when one refuses the connection, and skips lagging ones', async () => {
+  // a follower that reports itself ready at 341, then dies before the next health poll
+  const doomed = Fastify();
+  doomed.get('/health/readyz', async () => ({ ok: true, height: 341 }));
+  const doomedPort = await freePort();
+  await doomed.listen({ host: '127.0.0.1', port: doomedPort });
+  // a ready follower lagging far behind: never chosen
+  const laggard = Fastify();
+  laggard.get('/health/readyz', async () => ({ ok: true, height: 100 }));
+  laggard.post('/rpc/v1', async () => ({ id: 1, jsonrpc: '2.0', result: 'stale' }));
+  const lagPort = await freePort();
+  await laggard.listen({ host: '127.0.0.1', port: lagPort });
+  const lbPort = await freePort();
+  const lb = await runBalancer(
+    {
+      host: '127.0.0.1', port: lbPort, maxLagEpochs: 2, healthIntervalMs: 600_000, retries: 2, maxRequestBytes: 1 << 20,
+      upstreams: [`http://127.0.0.1:${doomedPort}`, `http://127.0.0.1:${lagPort}`, cluster.followerUrls[0]!],
+    },
+    silentLogger(),
+  );
+  try {
+    assert.deepEqual(lb.upstreams().map((u) => u.ready), [true, true, true]);
+    await doomed.close();
+    const heights = [];
+    for (let i = 0; i < 6; i++) {
+      const r = await rpc(`http://127.0.0.1:${lbPort}/rpc/v1`, 'Filecoin.ChainHead');
+      assert.equal(r.status, 200);
+      heights.push(r.body.result.Height);
+    }
+    assert.deepEqual(heights, [341, 341, 341, 341, 341, 341], 'every request answered by the live, caught-up follower');
+    assert.equal(lb.upstreams()[0]!.up, false, 'the refusing follower is marked down');
+  } finally {
+    await lb.stop();
+    await laggard.close();
+  }
+});
+
+test('the balancer discovers followers behind a DNS name (dns+http://name:port, as compose --scale uses)', async () => {
+  const lbPort = await freePort();
+  const lb = await runBalancer(
+    { host: '127.0.0.1', port: lbPort, maxLagEpochs: 2, healthIntervalMs: 600_000, retries: 1, maxRequestBytes: 1 << 20, upstreams: [`dns+${cluster.followerUrls[1]!.replace('127.0.0.1', 'localhost')}`] },
+    silentLogger(),
+  );
+  try {
+    assert.deepEqual(lb.upstreams().map((u) => u.url), [cluster.followerUrls[1]]);
+    const r = await rpc(`http://127.0.0.1:${lbPort}/rpc/v1`, 'Filecoin.ChainHead');
+    assert.equal(r.body.result.Height, 341);
+  } finally {
+    await lb.stop();
+  }
 });

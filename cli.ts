@@ -36,35 +36,26 @@ function fail(e: unknown): never {
   process.exit(1);
 }
 
-withSettings(program.command('leader').description('replay a CAR into the store and publish head changes'), 'leader').action(async (flags) => {
-  try {
-    const cfg = loadConfig('leader', flags);
-    const log = createLogger('leader', cfg.logLevel as string);
-    const store = await openConfiguredStore(cfg, log, { migrate: true });
-    const h = await runLeader(cfg, store, log);
-    onShutdown(log, async () => {
-      await h.stop();
-      await store.close();
-    });
-  } catch (e) {
-    fail(e);
-  }
-});
+/** A role that works on the store: open it, run, and close both on SIGINT/SIGTERM. */
+function storeRole(name: 'leader' | 'follower', description: string, migrateFirst: boolean, run: typeof runLeader | typeof runFollower): void {
+  withSettings(program.command(name).description(description), name).action(async (flags) => {
+    try {
+      const cfg = loadConfig(name, flags);
+      const log = createLogger(name === 'follower' ? `follower:${cfg.followerPort}` : name, cfg.logLevel as string);
+      const store = await openConfiguredStore(cfg, log, { migrate: migrateFirst });
+      const h = await run(cfg, store, log);
+      onShutdown(log, async () => {
+        await h.stop();
+        await store.close();
+      });
+    } catch (e) {
+      fail(e);
+    }
+  });
+}
 
-withSettings(program.command('follower').description('serve the read-only Lotus API from the store'), 'follower').action(async (flags) => {
-  try {
-    const cfg = loadConfig('follower', flags);
-    const log = createLogger(`follower:${cfg.followerPort}`, cfg.logLevel as string);
-    const store = await openConfiguredStore(cfg, log, { migrate: false });
-    const h = await runFollower(cfg, store, log);
-    onShutdown(log, async () => {
-      await h.stop();
-      await store.close();
-    });
-  } catch (e) {
-    fail(e);
-  }
-});
+storeRole('leader', 'replay a CAR into the store and publish head changes', true, runLeader);
+storeRole('follower', 'serve the read-only Lotus API from the store', false, runFollower);
 
 withSettings(program.command('lb').description('JSON-RPC load balancer over followers'), 'lb').action(async (flags) => {
   try {

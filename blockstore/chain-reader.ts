@@ -168,4 +168,3 @@ export class ChainReader {
   }
 }
 
-export { CID };

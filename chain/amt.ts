@@ -90,22 +90,3 @@ export async function amtValues(get: BlockGetter, root: CID): Promise<unknown[]>
 export async function amtCids(get: BlockGetter, root: CID): Promise<CID[]> {
   return (await amtValues(get, root)).map((v) => CID.asCID(v) ?? (() => { throw new DecodeError('AMT value', 'expected a CID'); })());
 }
-
-/** The CIDs of every AMT node block (root and inner), for walks that copy an AMT. */
-export async function amtNodeCids(get: BlockGetter, root: CID): Promise<CID[]> {
-  const out: CID[] = [root];
-  const rootBytes = await get(root);
-  if (!rootBytes) throw new MissingBlockError(root, 'AMT root');
-  const r = parseRoot(decodeCbor(rootBytes));
-  const walk = async (nodeV: unknown, height: number): Promise<void> => {
-    if (height === 0) return;
-    for (const l of parseNode(nodeV).links) {
-      out.push(l);
-      const b = await get(l);
-      if (!b) throw new MissingBlockError(l, 'AMT node');
-      await walk(decodeCbor(b), height - 1);
-    }
-  };
-  await walk(r.node, r.height);
-  return out;
-}

@@ -78,14 +78,6 @@ export function compareBytes(a: Uint8Array, b: Uint8Array): number {
   return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
 }
 
-/**
- * Parse a CID string, or throw `Error` with a message naming what is wrong.
- * Accepts base32 CIDv1 and base58btc CIDv0 (`Qm…`).
- */
-export function parseCid(s: string): CID {
-  return CID.parse(s);
-}
-
 /** Encode a value as dag-cbor (deterministic: the same bytes cbor-gen writes for tuples). */
 export function encodeCbor(value: unknown): Uint8Array {
   return dagCbor.encode(value);

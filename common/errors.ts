@@ -68,9 +68,3 @@ export class LimitExceededError extends RpcError {
     super(LimitExceededError.code, message);
   }
 }
-
-/** A block the call needs is not in the store: Lotus's `ipld: could not find <cid>`. */
-export function notFound(cid: { toString(): string }, context?: string): HandlerError {
-  const msg = `ipld: could not find ${cid.toString()}`;
-  return new HandlerError(context ? `${context}: ${msg}` : msg);
-}

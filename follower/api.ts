@@ -4,7 +4,6 @@
  * wire facts in DESIGN.md §2). Methods that need execution or the mempool are not
  * here: the load balancer forwards them or they answer -32601.
  */
-import { CID } from '../chain/cid.js';
 import { TipSet, type TipSetKey } from '../chain/tipset.js';
 import { blockHeaderJson, cidJson, messageJson, signedMessageJson } from '../chain/json.js';
 import { networkName } from '../chain/state.js';
@@ -225,4 +224,3 @@ function wrap(h: MethodSpec['handler']): MethodSpec['handler'] {
   };
 }
 
-export { CID };

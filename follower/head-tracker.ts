@@ -257,4 +257,3 @@ export class HeadTracker {
   }
 }
 
-export { TipSet };

@@ -58,9 +58,10 @@ export class CachedBlockstore implements Blockstore {
     return this.inner.has(cid);
   }
 
-  /** Followers never write; the leader writes through to the store. */
+  /** Write through to the store, then cache (followers never write; the leader reads back what it wrote). */
   async putMany(blocks: Block[]): Promise<void> {
     await this.inner.putMany(blocks);
+    for (const b of blocks) this.cache.set(mhKey(b.cid), b.bytes);
   }
 
   async close(): Promise<void> {

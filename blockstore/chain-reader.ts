@@ -26,6 +26,13 @@ export interface BlockMessages {
   secpk: Array<{ cid: CID; signed: SignedMessage }>;
 }
 
+/** A message as a tipset executes it: the CID it is known by, the unsigned message, and the signed one for secp. */
+export interface ChainMessage {
+  cid: CID;
+  message: Message;
+  signed: SignedMessage | null;
+}
+
 /** Head change entry: Lotus's `HeadChange{Type, Val}`. */
 export interface HeadChange {
   type: 'current' | 'apply' | 'revert';
@@ -44,11 +51,13 @@ export class ChainReader {
   private readonly headers: LRUCache<string, BlockHeader>;
   private readonly tipsets: LRUCache<string, TipSet>;
   private readonly msgs: LRUCache<string, BlockMessages>;
+  private readonly tsMsgs: LRUCache<string, ChainMessage[]>;
 
   constructor(readonly blockstore: Blockstore, opts: ChainReaderOptions = {}) {
     this.headers = new LRUCache({ max: opts.headerCache ?? 20_000 });
     this.tipsets = new LRUCache({ max: opts.tipsetCache ?? 5_000 });
     this.msgs = new LRUCache({ max: opts.messagesCache ?? 2_000 });
+    this.tsMsgs = new LRUCache({ max: opts.messagesCache ?? 2_000 });
   }
 
   /** Raw block bytes. @throws BlockNotFoundError */
@@ -159,6 +168,37 @@ export class ChainReader {
       }),
     };
     this.msgs.set(k, out);
+    return out;
+  }
+
+  /**
+   * The messages a tipset executes, in Lotus's order (chain/store/messages.go
+   * BlockMsgsForTipset): blocks in tipset order, BLS then secp per block, and a
+   * message only when its nonce is the next one for its sender — so a message
+   * included by two blocks, or one whose nonce repeats or skips, appears once or
+   * not at all. Senders are keyed by the From address as written (Lotus resolves
+   * them to ID addresses only from the Hyperdrive upgrade, height 892800 on
+   * mainnet, when the state tree is available).
+   * @throws BlockNotFoundError when a TxMeta, AMT node or message is missing.
+   */
+  async messagesForTipset(ts: TipSet): Promise<ChainMessage[]> {
+    const hit = this.tsMsgs.get(ts.keyString);
+    if (hit) return hit;
+    const perBlock = await Promise.all(ts.blocks.map((b) => this.messagesForBlock(b.header)));
+    const next = new Map<string, number>();
+    const out: ChainMessage[] = [];
+    const select = (m: Message): boolean => {
+      const sender = Buffer.from(m.from).toString('hex');
+      const want = next.get(sender) ?? m.nonce;
+      if (m.nonce !== want) return false;
+      next.set(sender, want + 1);
+      return true;
+    };
+    for (const bm of perBlock) {
+      for (const x of bm.bls) if (select(x.message)) out.push({ cid: x.cid, message: x.message, signed: null });
+      for (const x of bm.secpk) if (select(x.signed.message)) out.push({ cid: x.cid, message: x.signed.message, signed: x.signed });
+    }
+    this.tsMsgs.set(ts.keyString, out);
     return out;
   }
 

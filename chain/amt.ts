@@ -8,7 +8,7 @@
  * Leaves (height 0) hold values; inner nodes hold links, each covering
  * width^height indices.
  */
-import { CID, decodeCbor } from './cid.js';
+import { CID, cborCid, decodeCbor, encodeCbor } from './cid.js';
 import { DecodeError } from './types.js';
 
 /** Reads a block by CID; resolves null when the block is absent. */
@@ -89,4 +89,49 @@ export async function amtValues(get: BlockGetter, root: CID): Promise<unknown[]>
 /** The CIDs held by an AMT of CIDs (TxMeta message lists). @throws DecodeError on a non-CID value. */
 export async function amtCids(get: BlockGetter, root: CID): Promise<CID[]> {
   return (await amtValues(get, root)).map((v) => CID.asCID(v) ?? (() => { throw new DecodeError('AMT value', 'expected a CID'); })());
+}
+
+/** Encoded AMT blocks and their root. */
+export interface BuiltAmt {
+  root: CID;
+  blocks: Array<{ cid: CID; bytes: Uint8Array }>;
+}
+
+/**
+ * Build a dense AMT holding `values` at indices 0…n-1, in the v0 format
+ * (`legacy`, bit width 3: TxMeta message lists and receipts) or the v3+ format
+ * (events use bit width 5), with the same node layout go-amt-ipld writes.
+ * Used to write fork blocks and synthetic receipts/events with real encodings.
+ */
+export function buildAmt(values: unknown[], opts: { bitWidth: number; legacy: boolean }): BuiltAmt {
+  if (opts.legacy && opts.bitWidth !== 3) throw new Error('the v0 AMT format has bit width 3');
+  const width = 1 << opts.bitWidth;
+  const n = values.length;
+  let height = 0;
+  while (width ** (height + 1) < n) height++;
+  const blocks: BuiltAmt['blocks'] = [];
+  const node = (h: number, offset: number): unknown[] => {
+    const bmap = new Uint8Array(Math.max(1, width >> 3));
+    const links: CID[] = [];
+    const vals: unknown[] = [];
+    const span = width ** h;
+    for (let i = 0; i < width; i++) {
+      const start = offset + i * span;
+      if (start >= n) break;
+      bmap[i >> 3]! |= 1 << (i & 7);
+      if (h === 0) vals.push(values[start]);
+      else {
+        const bytes = encodeCbor(node(h - 1, start));
+        const cid = cborCid(bytes);
+        blocks.push({ cid, bytes });
+        links.push(cid);
+      }
+    }
+    return [bmap, links, vals];
+  };
+  const rootNode = node(height, 0);
+  const rootBytes = encodeCbor(opts.legacy ? [height, n, rootNode] : [opts.bitWidth, height, n, rootNode]);
+  const root = cborCid(rootBytes);
+  blocks.push({ cid: root, bytes: rootBytes });
+  return { root, blocks };
 }

@@ -89,3 +89,23 @@ export async function hamtGet(get: BlockGetter, root: CID, key: Uint8Array, bitW
     return undefined;
   }
 }
+
+/**
+ * Every (key, value) in the HAMT, depth first in pointer order. Cost is linear in
+ * the HAMT's size: for enumeration (StateListActors, reverse lookups) only.
+ * @throws MissingBlockError when a node is absent.
+ */
+export async function hamtEntries(get: BlockGetter, root: CID): Promise<Array<[Uint8Array, unknown]>> {
+  const out: Array<[Uint8Array, unknown]> = [];
+  const walk = async (c: CID): Promise<void> => {
+    const b = await get(c);
+    if (!b) throw new MissingBlockError(c, 'HAMT node');
+    for (const raw of parseNode(decodeCbor(b)).pointers) {
+      const p = parsePointer(raw);
+      if ('link' in p) await walk(p.link);
+      else for (const kv of p.kvs) out.push([kv[0], kv[1]]);
+    }
+  };
+  await walk(root);
+  return out;
+}

@@ -11,6 +11,8 @@ import { CID, cborCid } from './cid.js';
 import { addressFromString, addressToString, type NetworkPrefix } from './address.js';
 import { parseBigIntString } from './bigint.js';
 import {
+  type ActorEvent,
+  type MessageReceipt,
   BlockHeader,
   ElectionProof,
   Message,
@@ -105,6 +107,19 @@ export function signedMessageJson(m: SignedMessage, prefix: NetworkPrefix, cid?:
     Message: messageJson(m.message, prefix),
     Signature: signatureJson(m.signature),
     CID: cidJson(cid ?? cborCid(encodeSignedMessage(m))),
+  };
+}
+
+/** Lotus JSON of a receipt: `{"ExitCode","Return","GasUsed","EventsRoot"}` (chain/types/message_receipt.go). */
+export function receiptJson(r: MessageReceipt): Record<string, unknown> {
+  return { ExitCode: r.exitCode, Return: bytesJson(r.return), GasUsed: r.gasUsed, EventsRoot: r.eventsRoot ? cidJson(r.eventsRoot) : null };
+}
+
+/** Lotus JSON of an actor event: `{"Emitter", "Entries":[{"Flags","Key","Codec","Value"}]}` (chain/types/event.go). */
+export function eventJson(e: ActorEvent): Record<string, unknown> {
+  return {
+    Emitter: e.emitter,
+    Entries: nilIfEmpty(e.entries.map((x) => ({ Flags: x.flags, Key: x.key, Codec: x.codec, Value: bytesJson(x.value) }))),
   };
 }
 

@@ -10,7 +10,7 @@ import { CID, decodeCbor } from './cid.js';
 import { decodeBigInt } from './bigint.js';
 import { DecodeError } from './types.js';
 import { type BlockGetter, MissingBlockError } from './amt.js';
-import { hamtGet } from './hamt.js';
+import { hamtEntries, hamtGet } from './hamt.js';
 
 /** An actor as stored in the state tree. */
 export interface Actor {
@@ -75,4 +75,86 @@ export async function networkName(get: BlockGetter, stateRoot: CID): Promise<str
   const st = decodeCbor<unknown>(b);
   if (!Array.isArray(st) || typeof st[2] !== 'string') throw new DecodeError('InitActorState', 'expected [AddressMap, NextID, NetworkName]');
   return st[2];
+}
+
+/** Address protocols. Source: go-address. */
+export const Protocol = { ID: 0, Secp256k1: 1, Actor: 2, BLS: 3, Delegated: 4 } as const;
+
+/** Unsigned LEB128 varint. */
+function uvarint(n: number): number[] {
+  const out: number[] = [];
+  let v = BigInt(n);
+  do {
+    let b = Number(v & 0x7fn);
+    v >>= 7n;
+    if (v > 0n) b |= 0x80;
+    out.push(b);
+  } while (v > 0n);
+  return out;
+}
+
+/** ID address bytes for an actor ID. */
+export function idAddress(id: number): Uint8Array {
+  return Uint8Array.from([Protocol.ID, ...uvarint(id)]);
+}
+
+/** The actor ID of ID address bytes. @throws DecodeError for another protocol */
+export function idOf(addr: Uint8Array): number {
+  if (addr[0] !== Protocol.ID) throw new DecodeError('address', 'not an ID address');
+  let v = 0n;
+  let shift = 0n;
+  for (let i = 1; i < addr.length; i++) {
+    v |= BigInt(addr[i]! & 0x7f) << shift;
+    shift += 7n;
+  }
+  return Number(v);
+}
+
+/** The init actor's state: `[AddressMap, NextID, NetworkName]` in every actors version. */
+async function initState(get: BlockGetter, stateRoot: CID): Promise<{ addressMap: CID; nextId: number; networkName: string }> {
+  const init = await getActor(get, stateRoot, INIT_ACTOR_ADDRESS);
+  if (!init) throw new DecodeError('state tree', 'no init actor');
+  const b = await get(init.head);
+  if (!b) throw new MissingBlockError(init.head, 'init actor state');
+  const st = decodeCbor<unknown>(b);
+  if (!Array.isArray(st) || !CID.asCID(st[0])) throw new DecodeError('InitActorState', 'expected [AddressMap, NextID, NetworkName]');
+  return { addressMap: CID.asCID(st[0])!, nextId: Number(st[1]), networkName: String(st[2]) };
+}
+
+/**
+ * Resolve any address to its ID address at a state root (Lotus StateLookupID):
+ * ID addresses resolve to themselves; others through the init actor's AddressMap.
+ * @returns ID address bytes, or null when the address is not in the state tree.
+ */
+export async function lookupId(get: BlockGetter, stateRoot: CID, addr: Uint8Array): Promise<Uint8Array | null> {
+  if (addr[0] === Protocol.ID) return addr;
+  const { addressMap } = await initState(get, stateRoot);
+  const v = await hamtGet(get, addressMap, addr);
+  if (v === undefined) return null;
+  return idAddress(Number(v));
+}
+
+/**
+ * The robust (non-ID) address that the init actor's AddressMap records for an ID
+ * (Lotus StateLookupRobustAddress walks the same map). Linear in the map's size.
+ * @returns the robust address bytes, or null when none is recorded.
+ */
+export async function lookupRobustAddress(get: BlockGetter, stateRoot: CID, id: Uint8Array): Promise<Uint8Array | null> {
+  const want = idOf(id);
+  const { addressMap } = await initState(get, stateRoot);
+  for (const [k, v] of await hamtEntries(get, addressMap)) if (Number(v) === want) return k;
+  return null;
+}
+
+/** Every actor at a state root: `[ID address bytes, actor]`, in HAMT order. */
+export async function listActors(get: BlockGetter, stateRoot: CID): Promise<Array<[Uint8Array, Actor]>> {
+  const { actors } = await openStateTree(get, stateRoot);
+  return (await hamtEntries(get, actors)).map(([k, v]) => [k, actorFromCbor(v)]);
+}
+
+/** Decode an actor's state object (its Head block) as CBOR. */
+export async function actorState(get: BlockGetter, actor: Actor): Promise<unknown> {
+  const b = await get(actor.head);
+  if (!b) throw new MissingBlockError(actor.head, 'actor state');
+  return decodeCbor(b);
 }

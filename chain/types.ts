@@ -314,3 +314,39 @@ export function receiptToCbor(r: MessageReceipt): unknown[] {
   if (r.hasEventsRoot) base.push(r.eventsRoot);
   return base;
 }
+
+// ---------------------------------------------------------------------------
+// actor events (FIP-0049), stored in a v3+ AMT of bit width 5 (types.EventAMTBitwidth)
+
+/** One event entry: `[Flags, Key, Codec, Value]`. */
+export interface EventEntry {
+  flags: number;
+  key: string;
+  /** IPLD codec of `value` (0x51 cbor, 0x55 raw). */
+  codec: number;
+  value: Uint8Array;
+}
+
+/** An actor event: `[Emitter (actor ID), Entries]`. Source: lotus chain/types/event.go. */
+export interface ActorEvent {
+  emitter: number;
+  entries: EventEntry[];
+}
+
+/** Decode an event tuple. @throws DecodeError */
+export function eventFromCbor(v: unknown): ActorEvent {
+  const f = arr(v, 'Event', 2);
+  return {
+    emitter: int(f[0], 'Event.Emitter'),
+    entries: arr(f[1], 'Event.Entries').map((e) => {
+      const x = arr(e, 'EventEntry', 4);
+      if (typeof x[1] !== 'string') throw new DecodeError('EventEntry.Key', 'expected a text string');
+      return { flags: int(x[0], 'EventEntry.Flags'), key: x[1], codec: int(x[2], 'EventEntry.Codec'), value: bytes(x[3], 'EventEntry.Value') };
+    }),
+  };
+}
+
+/** The CBOR tuple of an event. */
+export function eventToCbor(e: ActorEvent): unknown[] {
+  return [e.emitter, e.entries.map((x) => [x.flags, x.key, x.codec, x.value])];
+}

@@ -4,13 +4,17 @@
  * wire facts in DESIGN.md §2). Methods that need execution or the mempool are not
  * here: the load balancer forwards them or they answer -32601.
  */
-import { TipSet, type TipSetKey } from '../chain/tipset.js';
-import { blockHeaderJson, cidJson, messageJson, signedMessageJson } from '../chain/json.js';
+import { type TipSet, type TipSetKey, tipSetKeyString } from '../chain/tipset.js';
+import { blockHeaderJson, cidJson, eventJson, messageJson, receiptJson, signedMessageJson } from '../chain/json.js';
+import { type CID, linksOf } from '../chain/cid.js';
+import { amtValues } from '../chain/amt.js';
+import { type BlockHeader, type MessageReceipt, eventFromCbor, receiptFromCbor } from '../chain/types.js';
+import type { ResponseCache } from './response-cache.js';
 import { networkName } from '../chain/state.js';
 import { type NetworkInfo, networkForGenesis } from '../chain/network.js';
-import { BlockNotFoundError, type ChainReader } from '../blockstore/chain-reader.js';
+import { BlockNotFoundError, type ChainMessage, type ChainReader } from '../blockstore/chain-reader.js';
 import type { ChainIndex } from '../indexer/types.js';
-import { HandlerError, InternalError, RpcError } from '../common/errors.js';
+import { HandlerError, InternalError, LimitExceededError, RpcError } from '../common/errors.js';
 import type { HeadNotifier } from '../common/chain-notify.js';
 import type { MethodSpec } from '../common/rpc-server.js';
 import type { HeadTracker } from './head-tracker.js';
@@ -20,6 +24,9 @@ import { cidParam, epochParam, tipSetKeyParam } from './params.js';
 export const FULL_API_VERSION_1 = (2 << 16) | (3 << 8) | 0;
 export const FULL_API_VERSION_0 = (1 << 16) | (5 << 8) | 0;
 
+/** Most blocks ChainStatObj walks before answering -32005. */
+export const STAT_OBJ_MAX_BLOCKS = 1_000_000;
+
 /** Our version string, Lotus-shaped (`<version>+<network>+fil-follower`). */
 export const SOFTWARE_VERSION = '0.1.0';
 
@@ -27,6 +34,8 @@ export const SOFTWARE_VERSION = '0.1.0';
 export interface FollowerApiOptions {
   /** Lookback cap in epochs below the head for height lookups (0 = unlimited). */
   lookbackEpochs: number;
+  /** Default message lookback of StateSearchMsg when the caller passes -1 (0 = unlimited). */
+  messageLookbackEpochs?: number;
 }
 
 /** Collaborators of the API. */
@@ -35,6 +44,7 @@ export interface FollowerApiDeps {
   index: ChainIndex;
   tracker: HeadTracker;
   notifier: HeadNotifier;
+  cache: ResponseCache;
 }
 
 /** Builds the method tables for /rpc/v1 and /rpc/v0. */
@@ -100,13 +110,94 @@ export class FollowerApi {
     if (this.opts.lookbackEpochs > 0 && h < head.height - this.opts.lookbackEpochs) {
       throw new HandlerError(`bad tipset height: lookbacks of more than ${this.opts.lookbackEpochs} epochs are not allowed`);
     }
-    const ts = await this.deps.tracker.tipSetAtHeight(h, from, prev);
-    return this.deps.notifier.render(ts);
+    // keyed by the tipset it was asked from: never "the head", so a revert cannot leak
+    return this.deps.cache.get(method, `${h}@${from.keyString}`, async () => this.deps.notifier.render(await this.deps.tracker.tipSetAtHeight(h, from, prev)));
+  }
+
+  private async header(cid: CID): Promise<BlockHeader> {
+    try {
+      return await this.deps.reader.getHeader(cid);
+    } catch (e) {
+      throw new HandlerError(loadErr(e));
+    }
+  }
+
+  private async tipSetMessages(ts: TipSet): Promise<ChainMessage[]> {
+    try {
+      return await this.deps.reader.messagesForTipset(ts);
+    } catch (e) {
+      throw new HandlerError(`failed to get messages for tipset: ${loadErr(e)}`);
+    }
+  }
+
+  private async receipts(root: CID): Promise<MessageReceipt[]> {
+    try {
+      return (await amtValues((c) => this.deps.reader.blockstore.get(c), root)).map(receiptFromCbor);
+    } catch (e) {
+      throw new HandlerError(`failed to load receipts: ${loadErr(e)}`);
+    }
+  }
+
+  /**
+   * Lotus StateSearchMsg: the execution tipset (the canonical child of the
+   * including tipset, where the receipt is) at or below `from`, within `limit`
+   * epochs of `from` (-1: the configured default, unlimited when 0). null when the
+   * message is not indexed, not yet executed, or outside the limit.
+   */
+  private async searchMsg(from: TipSet, msgCid: CID, limit: number): Promise<unknown> {
+    const { index, cache, tracker } = this.deps;
+    const effective = limit < 0 ? (this.opts.messageLookbackEpochs ?? 0) : limit;
+    for (const inc of await index.messageInclusions(msgCid)) {
+      if (inc.height >= from.height) continue;
+      const incTs = await this.deps.reader.loadTipSet(inc.key);
+      const child = await index.canonicalChild(incTs.keyCid);
+      if (!child || child.height > from.height) continue;
+      if (effective > 0 && from.height - child.height > effective) return null;
+      // the execution tipset must be on the chain of `from`
+      const exec = await tracker.tipSetAtHeight(child.height, from, false);
+      if (exec.keyString !== tipSetKeyString(child.key)) continue;
+      return cache.get('StateSearchMsg', `${msgCid}@${exec.keyString}`, async () => {
+        const receipts = await this.receipts(exec.blocks[0]!.header.parentMessageReceipts);
+        const r = receipts[inc.index];
+        if (!r) throw new HandlerError(`failed to get receipt ${inc.index} of ${exec.blocks[0]!.header.parentMessageReceipts}`);
+        return { Message: cidJson(msgCid), Receipt: receiptJson(r), ReturnDec: null, TipSet: exec.key.map(cidJson), Height: exec.height };
+      });
+    }
+    return null;
+  }
+
+  /** ChainStatObj: blocks and bytes reachable from `obj`, minus those reachable from `base`. */
+  private async statObj(obj: CID, base: CID | null): Promise<{ Size: number; Links: number }> {
+    const get = (c: CID): Promise<Uint8Array | null> => this.deps.reader.blockstore.get(c);
+    const walk = async (root: CID, skip: Set<string>, visit: (c: CID, b: Uint8Array) => void): Promise<Set<string>> => {
+      const seen = new Set<string>();
+      const stack = [root];
+      while (stack.length > 0) {
+        const c = stack.pop()!;
+        const k = c.toString();
+        if (seen.has(k) || skip.has(k)) continue;
+        seen.add(k);
+        if (seen.size > STAT_OBJ_MAX_BLOCKS) throw new LimitExceededError(`ChainStatObj: more than ${STAT_OBJ_MAX_BLOCKS} blocks`);
+        const b = await get(c);
+        if (!b) throw new HandlerError(`ipld: could not find ${k}`);
+        visit(c, b);
+        stack.push(...linksOf(c, b));
+      }
+      return seen;
+    };
+    const skip = base ? await walk(base, new Set(), () => undefined) : new Set<string>();
+    let size = 0;
+    let links = 0;
+    await walk(obj, skip, (_c, b) => {
+      size += b.length;
+      links++;
+    });
+    return { Size: size, Links: links };
   }
 
   /** Method table for /rpc/v1 (`apiVersion` overrides Version's APIVersion for /rpc/v0). */
   methods(apiVersion = FULL_API_VERSION_1): Map<string, MethodSpec> {
-    const { reader, notifier } = this.deps;
+    const { reader, notifier, cache } = this.deps;
     const m = new Map<string, MethodSpec>();
     const add = (name: string, params: number, handler: MethodSpec['handler'], minParams?: number): void => {
       m.set(`Filecoin.${name}`, { params, minParams, handler: wrap(handler) });
@@ -119,31 +210,24 @@ export class FollowerApi {
     add('ChainGetTipSetAfterHeight', 2, (p) => this.byHeight('Filecoin.ChainGetTipSetAfterHeight', p, false));
     add('ChainGetBlock', 1, async (p) => {
       const cid = cidParam('Filecoin.ChainGetBlock', p[0]);
-      try {
-        return blockHeaderJson(await reader.getHeader(cid), this.prefix);
-      } catch (e) {
-        throw new HandlerError(loadErr(e));
-      }
+      return cache.get('ChainGetBlock', cid.toString(), async () => blockHeaderJson(await this.header(cid), this.prefix));
     });
     add('ChainGetBlockMessages', 1, async (p) => {
       const cid = cidParam('Filecoin.ChainGetBlockMessages', p[0]);
-      let header;
-      try {
-        header = await reader.getHeader(cid);
-      } catch (e) {
-        throw new HandlerError(loadErr(e));
-      }
-      let msgs;
-      try {
-        msgs = await reader.messagesForBlock(header);
-      } catch (e) {
-        throw new HandlerError(`failed to load msgmeta (${header.messages.toString()}): ${loadErr(e)}`);
-      }
-      return {
-        BlsMessages: msgs.bls.map((x) => messageJson(x.message, this.prefix, x.cid)),
-        SecpkMessages: msgs.secpk.map((x) => signedMessageJson(x.signed, this.prefix, x.cid)),
-        Cids: [...msgs.bls.map((x) => cidJson(x.cid)), ...msgs.secpk.map((x) => cidJson(x.cid))],
-      };
+      return cache.get('ChainGetBlockMessages', cid.toString(), async () => {
+        const header = await this.header(cid);
+        let msgs;
+        try {
+          msgs = await reader.messagesForBlock(header);
+        } catch (e) {
+          throw new HandlerError(`failed to load msgmeta (${header.messages.toString()}): ${loadErr(e)}`);
+        }
+        return {
+          BlsMessages: msgs.bls.map((x) => messageJson(x.message, this.prefix, x.cid)),
+          SecpkMessages: msgs.secpk.map((x) => signedMessageJson(x.signed, this.prefix, x.cid)),
+          Cids: [...msgs.bls.map((x) => cidJson(x.cid)), ...msgs.secpk.map((x) => cidJson(x.cid))],
+        };
+      });
     });
     add('ChainGetMessage', 1, async (p) => {
       const cid = cidParam('Filecoin.ChainGetMessage', p[0]);
@@ -170,6 +254,67 @@ export class FollowerApi {
       return path.map((c) => ({ Type: c.type, Val: notifier.render(c.tipset) }));
     });
     m.set('Filecoin.ChainNotify', notifier.methodSpec());
+    const messagesJson = (msgs: ChainMessage[]): unknown =>
+      msgs.length === 0 ? null : msgs.map((x) => ({ Cid: cidJson(x.cid), Message: messageJson(x.message, this.prefix) }));
+    add('ChainGetParentMessages', 1, async (p) => {
+      const cid = cidParam('Filecoin.ChainGetParentMessages', p[0]);
+      return cache.get('ChainGetParentMessages', cid.toString(), async () => {
+        const header = await this.header(cid);
+        if (header.height === 0) return null;
+        return messagesJson(await this.tipSetMessages(await this.loadTipSet(header.parents)));
+      });
+    });
+    add('ChainGetParentReceipts', 1, async (p) => {
+      const cid = cidParam('Filecoin.ChainGetParentReceipts', p[0]);
+      return cache.get('ChainGetParentReceipts', cid.toString(), async () => {
+        const header = await this.header(cid);
+        if (header.height === 0) return null;
+        const n = (await this.tipSetMessages(await this.loadTipSet(header.parents))).length;
+        if (n === 0) return null;
+        const receipts = await this.receipts(header.parentMessageReceipts);
+        if (receipts.length < n) throw new HandlerError(`failed to get receipt ${receipts.length}: receipts AMT holds ${receipts.length} of ${n}`);
+        return receipts.slice(0, n).map(receiptJson);
+      });
+    });
+    add('ChainGetMessagesInTipset', 1, async (p) => {
+      const ts = await this.tipSetFromKey(tipSetKeyParam('Filecoin.ChainGetMessagesInTipset', p[0]));
+      return cache.get('ChainGetMessagesInTipset', ts.keyString, async () => (ts.height === 0 ? null : messagesJson(await this.tipSetMessages(ts))));
+    });
+    add('ChainGetEvents', 1, async (p) => {
+      const root = cidParam('Filecoin.ChainGetEvents', p[0]);
+      return cache.get('ChainGetEvents', root.toString(), async () => {
+        try {
+          return (await amtValues((c) => reader.blockstore.get(c), root)).map((v) => eventJson(eventFromCbor(v)));
+        } catch (e) {
+          throw new HandlerError(`load events amt: ${loadErr(e)}`);
+        }
+      });
+    });
+    add('ChainStatObj', 2, async (p) => {
+      const obj = cidParam('Filecoin.ChainStatObj', p[0]);
+      const base = p[1] === null || p[1] === undefined ? null : cidParam('Filecoin.ChainStatObj', p[1]);
+      return cache.get('ChainStatObj', `${obj}/${base ?? ''}`, () => this.statObj(obj, base));
+    }, 1);
+    const searchMsg = async (from: TipSet, msgCid: CID, limit: number): Promise<unknown> => this.searchMsg(from, msgCid, limit);
+    if (apiVersion === FULL_API_VERSION_1) {
+      add('StateSearchMsg', 4, async (p) => {
+        const from = await this.tipSetFromKey(tipSetKeyParam('Filecoin.StateSearchMsg', p[0]));
+        const msg = cidParam('Filecoin.StateSearchMsg', p[1]);
+        const limit = p[2] === undefined ? -1 : epochParam('Filecoin.StateSearchMsg', p[2]);
+        return searchMsg(from, msg, limit);
+      }, 2);
+    } else {
+      add('StateSearchMsg', 1, async (p) => searchMsg(this.requireHead(), cidParam('Filecoin.StateSearchMsg', p[0]), -1));
+      add('StateSearchMsgLimited', 2, async (p) =>
+        searchMsg(this.requireHead(), cidParam('Filecoin.StateSearchMsgLimited', p[0]), epochParam('Filecoin.StateSearchMsgLimited', p[1])),
+      );
+      add('StateGetReceipt', 2, async (p) => {
+        const msg = cidParam('Filecoin.StateGetReceipt', p[0]);
+        const from = await this.tipSetFromKey(tipSetKeyParam('Filecoin.StateGetReceipt', p[1]));
+        const found = (await searchMsg(from, msg, -1)) as { Receipt: unknown } | null;
+        return found ? found.Receipt : null;
+      });
+    }
     add('StateNetworkName', 0, async () => {
       if (this.netName) return this.netName;
       // the init actor's NetworkName is set at genesis and never changes: read it there,

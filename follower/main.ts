@@ -13,6 +13,7 @@ import type { Store } from '../common/store.js';
 import { ChainReader } from '../blockstore/chain-reader.js';
 import { CachedBlockstore } from '../blockstore/cached.js';
 import { HeadTracker } from './head-tracker.js';
+import { ResponseCache } from './response-cache.js';
 import { FULL_API_VERSION_0, FollowerApi } from './api.js';
 
 /** A running follower. */
@@ -38,7 +39,8 @@ export async function runFollower(cfg: Config, store: Store, log: Logger): Promi
     { leaderUrl: cfg.leaderUrl as string | undefined, headPollMs: cfg.headPollMs as number, reconnectMaxMs: cfg.reconnectMaxMs as number },
     { reader, index: store.index, notifier, log: log.child({ component: 'head' }), metrics, beforeFirstHead: () => api!.init() },
   );
-  api = new FollowerApi({ lookbackEpochs: (cfg.lookbackEpochs as number) ?? 0 }, { reader, index: store.index, tracker, notifier });
+  const cache = new ResponseCache((cfg.responseCacheEntries as number | undefined) ?? 50_000, metrics);
+  api = new FollowerApi({ lookbackEpochs: (cfg.lookbackEpochs as number) ?? 0, messageLookbackEpochs: (cfg.messageLookbackEpochs as number) ?? 0 }, { reader, index: store.index, tracker, notifier, cache });
   const rpcOpts = { log, metrics, maxBatch: cfg.maxBatch as number };
   const v1 = new RpcServer(api.methods(), rpcOpts);
   const v0 = new RpcServer(api.methods(FULL_API_VERSION_0), rpcOpts);

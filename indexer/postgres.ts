@@ -4,7 +4,7 @@
 import type pg from 'pg';
 import type { CID } from '../chain/cid.js';
 import { type TipSet, tipSetKeyBytes, tipSetKeyCid, tipSetKeyFromBytes } from '../chain/tipset.js';
-import type { ChainIndex, HeadRow, IndexedTipSet } from './types.js';
+import type { AppliedTipSet, ChainIndex, HeadRow, IndexedTipSet, MessageInclusion } from './types.js';
 
 function buf(b: Uint8Array): Buffer {
   return Buffer.from(b.buffer, b.byteOffset, b.byteLength);
@@ -14,21 +14,37 @@ function buf(b: Uint8Array): Buffer {
 export class PgChainIndex implements ChainIndex {
   constructor(private readonly pool: pg.Pool) {}
 
-  async applyHeadChange(reverts: TipSet[], applies: TipSet[]): Promise<void> {
+  async applyHeadChange(reverts: TipSet[], applies: AppliedTipSet[]): Promise<void> {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
       if (reverts.length > 0) {
-        await client.query('UPDATE tipsets SET reverted = TRUE WHERE tipset_key_cid = ANY($1::bytea[])', [reverts.map((t) => buf(t.keyCid.bytes))]);
+        const keys = reverts.map((t) => buf(t.keyCid.bytes));
+        await client.query('UPDATE tipsets SET reverted = TRUE WHERE tipset_key_cid = ANY($1::bytea[])', [keys]);
+        await client.query('UPDATE tipset_messages SET reverted = TRUE WHERE tipset_key_cid = ANY($1::bytea[])', [keys]);
       }
-      for (const ts of applies) {
+      for (const { tipset: ts, messages } of applies) {
         const k = buf(ts.keyCid.bytes);
-        await client.query('UPDATE tipsets SET reverted = TRUE WHERE height = $1 AND NOT reverted AND tipset_key_cid <> $2', [ts.height, k]);
+        const displaced = await client.query<{ tipset_key_cid: Buffer }>(
+          'UPDATE tipsets SET reverted = TRUE WHERE height = $1 AND NOT reverted AND tipset_key_cid <> $2 RETURNING tipset_key_cid',
+          [ts.height, k],
+        );
+        if (displaced.rows.length > 0) {
+          await client.query('UPDATE tipset_messages SET reverted = TRUE WHERE tipset_key_cid = ANY($1::bytea[])', [displaced.rows.map((r) => r.tipset_key_cid)]);
+        }
         await client.query(
           `INSERT INTO tipsets (tipset_key_cid, tipset_key, height, parent_key_cid, reverted)
            VALUES ($1, $2, $3, $4, FALSE)
            ON CONFLICT (tipset_key_cid) DO UPDATE SET reverted = FALSE`,
           [k, buf(tipSetKeyBytes(ts.key)), ts.height, buf(tipSetKeyCid(ts.parents).bytes)],
+        );
+        const idx = messages.length === 0 ? [-1] : messages.map((_, i) => i);
+        const cids = messages.length === 0 ? [null] : messages.map((c) => buf(c.bytes));
+        await client.query(
+          `INSERT INTO tipset_messages (tipset_key_cid, height, message_index, message_cid, reverted)
+           SELECT $1, $2, i, c, FALSE FROM unnest($3::int[], $4::bytea[]) AS t(i, c)
+           ON CONFLICT (tipset_key_cid, message_index) DO UPDATE SET reverted = FALSE`,
+          [k, ts.height, idx, cids],
         );
       }
       await client.query('COMMIT');
@@ -63,6 +79,26 @@ export class PgChainIndex implements ChainIndex {
         ? 'SELECT tipset_key, height FROM tipsets WHERE height <= $1 AND NOT reverted ORDER BY height DESC LIMIT 1'
         : 'SELECT tipset_key, height FROM tipsets WHERE height >= $1 AND NOT reverted ORDER BY height ASC LIMIT 1';
     const r = await this.pool.query<{ tipset_key: Buffer; height: string }>({ name: `idx_at_${dir}`, text, values: [height] });
+    const row = r.rows[0];
+    return row ? { key: tipSetKeyFromBytes(row.tipset_key), height: Number(row.height) } : null;
+  }
+
+  async messageInclusions(messageCid: CID): Promise<MessageInclusion[]> {
+    const r = await this.pool.query<{ tipset_key: Buffer; height: string; message_index: number }>({
+      name: 'idx_msg_incl',
+      text: `SELECT t.tipset_key, m.height, m.message_index FROM tipset_messages m JOIN tipsets t ON t.tipset_key_cid = m.tipset_key_cid
+             WHERE m.message_cid = $1 AND NOT m.reverted ORDER BY m.height DESC`,
+      values: [buf(messageCid.bytes)],
+    });
+    return r.rows.map((row) => ({ key: tipSetKeyFromBytes(row.tipset_key), height: Number(row.height), index: row.message_index }));
+  }
+
+  async canonicalChild(keyCid: CID): Promise<IndexedTipSet | null> {
+    const r = await this.pool.query<{ tipset_key: Buffer; height: string }>({
+      name: 'idx_child',
+      text: 'SELECT tipset_key, height FROM tipsets WHERE parent_key_cid = $1 AND NOT reverted ORDER BY height ASC LIMIT 1',
+      values: [buf(keyCid.bytes)],
+    });
     const row = r.rows[0];
     return row ? { key: tipSetKeyFromBytes(row.tipset_key), height: Number(row.height) } : null;
   }

@@ -14,6 +14,19 @@ export interface IndexedTipSet {
   height: number;
 }
 
+/** A tipset to record as canonical, with the messages it includes in execution order. */
+export interface AppliedTipSet {
+  tipset: TipSet;
+  /** Message CIDs as ChainGetMessagesInTipset lists them (the CID each is known by). */
+  messages: CID[];
+}
+
+/** Where a message was included. */
+export interface MessageInclusion extends IndexedTipSet {
+  /** Position in the tipset's execution order (= index in the child's receipts AMT). */
+  index: number;
+}
+
 /** The head row. */
 export interface HeadRow extends IndexedTipSet {
   /** When the leader committed it (ms since epoch). */
@@ -26,7 +39,7 @@ export interface ChainIndex {
    * Record a head change: mark `reverts` reverted, then record `applies` as canonical
    * (any other canonical tipset at an applied height is marked reverted). Idempotent.
    */
-  applyHeadChange(reverts: TipSet[], applies: TipSet[]): Promise<void>;
+  applyHeadChange(reverts: TipSet[], applies: AppliedTipSet[]): Promise<void>;
   /** Move the head row. Call only after the tipset's blocks and index rows are committed. */
   setHead(ts: TipSet): Promise<void>;
   /** The head row, or null before the first head. */
@@ -36,6 +49,10 @@ export interface ChainIndex {
    * smallest height ≥ `height` (`after`); null when there is none.
    */
   canonicalAt(height: number, dir: 'before' | 'after'): Promise<IndexedTipSet | null>;
+  /** The canonical (non-reverted) inclusions of a message, highest first. */
+  messageInclusions(messageCid: CID): Promise<MessageInclusion[]>;
+  /** The canonical child of a tipset (the tipset whose parents it is), or null. */
+  canonicalChild(keyCid: CID): Promise<IndexedTipSet | null>;
   /** Whether the tipset is indexed and not reverted. */
   isCanonical(keyCid: CID): Promise<boolean>;
   /** Release connections. */

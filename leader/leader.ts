@@ -9,6 +9,7 @@ import type { HeadNotifier } from '../common/chain-notify.js';
 import type { Store } from '../common/store.js';
 import { ChainReader, type HeadChange } from '../blockstore/chain-reader.js';
 import type { Block } from '../blockstore/types.js';
+import { CachedBlockstore } from '../blockstore/cached.js';
 import type { TipSet } from '../chain/tipset.js';
 
 /** Collaborators of the leader. */
@@ -25,7 +26,8 @@ export class Leader {
   private head: TipSet | null = null;
 
   constructor(private readonly deps: LeaderDeps) {
-    this.reader = new ChainReader(deps.store.blockstore);
+    // a write-through cache: what advance() just wrote is read back from memory when indexing
+    this.reader = new ChainReader(new CachedBlockstore(deps.store.blockstore, 64 << 20));
   }
 
   /** The committed head. */
@@ -55,13 +57,15 @@ export class Leader {
    */
   async advance(ts: TipSet, blocks: Block[]): Promise<HeadChange[]> {
     const { store, notifier, metrics, log } = this.deps;
-    await store.blockstore.putMany(blocks);
+    await this.reader.blockstore.putMany(blocks);
     metrics.blocksWritten.inc(blocks.length);
     metrics.bytesWritten.inc(blocks.reduce((n, b) => n + b.bytes.length, 0));
     const changes: HeadChange[] = this.head ? await this.reader.path(this.head, ts) : [{ type: 'apply', tipset: ts }];
     if (changes.length === 0) return changes;
     const reverts = changes.filter((c) => c.type === 'revert').map((c) => c.tipset);
-    const applies = changes.filter((c) => c.type === 'apply').map((c) => c.tipset);
+    const applies = await Promise.all(
+      changes.filter((c) => c.type === 'apply').map(async (c) => ({ tipset: c.tipset, messages: (await this.reader.messagesForTipset(c.tipset)).map((m) => m.cid) })),
+    );
     await store.index.applyHeadChange(reverts, applies);
     await store.index.setHead(ts);
     this.head = ts;

@@ -53,6 +53,8 @@ export async function runCluster(cfg: Config): Promise<void> {
       '--max-request-bytes', String(cfg.maxRequestBytes),
       '--max-batch', String(cfg.maxBatch),
       '--lookback-epochs', String(cfg.lookbackEpochs),
+      '--message-lookback-epochs', String(cfg.messageLookbackEpochs),
+      '--response-cache-entries', String(cfg.responseCacheEntries),
     ]);
   }
   const lbArgs = ['lb', '--lb-host', cfg.lbHost as string, '--lb-port', String(cfg.lbPort), '--upstreams', followerUrls.join(','), '--max-lag-epochs', String(cfg.maxLagEpochs), '--health-interval-ms', String(cfg.healthIntervalMs), '--retries', String(cfg.retries), '--max-request-bytes', String(cfg.maxRequestBytes)];

@@ -1,0 +1,221 @@
+/**
+ * Message lists, paths, message search, receipts and events through a follower's
+ * HTTP API, on mainnet-h0-341.car replayed into PostgreSQL.
+ *
+ * Receipts and events: the CAR holds none, so one test forks height 341 with a
+ * SYNTHETIC block (the real block 0 of height 341 with a different
+ * ParentMessageReceipts) whose receipts AMT holds the real receipts of
+ * ../shared/data/test-vectors and whose events AMTs hold the real actor events of
+ * mainnet-h4622129-4622139-actor-events.json, all in the real encodings. The same
+ * fork is the revert that the cache test needs.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fixture, fixturesDir } from '../../common/paths.js';
+import { type CID, cborCid } from '../../chain/cid.js';
+import { buildAmt } from '../../chain/amt.js';
+import { TipSet } from '../../chain/tipset.js';
+import { ChainReader } from '../../blockstore/chain-reader.js';
+import { type BlockHeader, encodeBlockHeader } from '../../chain/types.js';
+import { addressFromString } from '../../chain/address.js';
+import { idOf } from '../../chain/state.js';
+import { cidJson } from '../../chain/json.js';
+import { rpc } from '../helpers/cluster.js';
+import { type InProcess, startInProcess } from '../helpers/inprocess.js';
+
+let ip: InProcess;
+const byHeight = new Map<number, TipSet>();
+
+before(async () => {
+  ip = await startInProcess(fixture('chain', 'mainnet-h0-341.car'));
+  for (const t of ip.source.tipsets) byHeight.set(t.height, t);
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline && ip.follower.tracker.head?.height !== 341) await new Promise((r) => setTimeout(r, 100));
+  assert.equal(ip.follower.tracker.head?.height, 341);
+});
+after(async () => {
+  await ip?.stop();
+});
+
+/** Expected execution order, computed independently: blocks in order, BLS then secp, each CID once. */
+function expectedMessages(ts: TipSet): string[] {
+  const car = ip.source.car.blocks;
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const b of ts.blocks) {
+    const meta = decodeCborArray(car.getSync(b.header.messages)!);
+    for (const root of meta) {
+      for (const c of amtLeafCids(root as CID)) {
+        if (!seen.has(c)) out.push(c);
+        seen.add(c);
+      }
+    }
+  }
+  return out;
+}
+function decodeCborArray(b: Uint8Array): unknown[] {
+  return JSON.parse(JSON.stringify([])) && (globalThis as unknown as { __dec: (b: Uint8Array) => unknown[] }).__dec(b);
+}
+function amtLeafCids(root: CID): string[] {
+  return (globalThis as unknown as { __amt: (c: CID) => string[] }).__amt(root);
+}
+
+test('ChainGetMessagesInTipset and ChainGetParentMessages list every message in Lotus order', async () => {
+  const { decodeCbor } = await import('../../chain/cid.js');
+  const car = ip.source.car.blocks;
+  // a synchronous AMT leaf walk (v0 format) over the CAR, independent of chain/amt.ts
+  (globalThis as unknown as { __dec: unknown }).__dec = (b: Uint8Array) => decodeCbor<unknown[]>(b);
+  (globalThis as unknown as { __amt: unknown }).__amt = (root: CID): string[] => {
+    const [height, , node] = decodeCbor<[number, number, unknown[]]>(car.getSync(root)!);
+    const walk = (n: unknown[], h: number): string[] => (h === 0 ? (n[2] as CID[]).map(String) : (n[1] as CID[]).flatMap((l) => walk(decodeCbor<unknown[]>(car.getSync(l)!), h - 1)));
+    return walk(node, height);
+  };
+  const all = new Set<string>();
+  let prev: TipSet | null = null;
+  for (const ts of ip.source.tipsets) {
+    const r = await rpc(ip.url, 'Filecoin.ChainGetMessagesInTipset', [ts.key.map(cidJson)]);
+    const got = (r.body.result ?? []).map((m: { Cid: { '/': string } }) => m.Cid['/']);
+    assert.deepEqual(got, ts.height === 0 ? [] : expectedMessages(ts), `tipset ${ts.height}`);
+    for (const c of got) all.add(c);
+    if (prev) {
+      const pm = await rpc(ip.url, 'Filecoin.ChainGetParentMessages', [cidJson(ts.key[0]!)]);
+      assert.deepEqual(pm.body.result, prev.height === 0 ? null : (await rpc(ip.url, 'Filecoin.ChainGetMessagesInTipset', [prev.key.map(cidJson)])).body.result, `parent messages of ${ts.height}`);
+    }
+    prev = ts;
+  }
+  assert.equal(all.size, 5347, 'every unique message of the CAR is listed');
+  // secp entries carry the signed CID and the unsigned message (its own CID differs)
+  const t = ip.source.tipsets.find((x) => x.height === 341)!;
+  const r = await rpc(ip.url, 'Filecoin.ChainGetMessagesInTipset', [t.key.map(cidJson)]);
+  const secp = r.body.result.find((m: { Cid: { '/': string }; Message: { CID: { '/': string } } }) => m.Cid['/'] !== m.Message.CID['/']);
+  assert.ok(secp, 'height 341 includes a secp message');
+  assert.equal(Object.keys(secp.Message).join(), 'Version,To,From,Nonce,Value,GasLimit,GasFeeCap,GasPremium,Method,Params,CID');
+});
+
+test('ChainGetPath between tipsets equals the reverts and applies implied by their ancestry', async () => {
+  const ts = ip.source.tipsets;
+  let pairs = 0;
+  for (let n = 0; n < 120; n++) {
+    const i = Math.floor(Math.random() * ts.length);
+    const j = Math.floor(Math.random() * ts.length);
+    const r = await rpc(ip.url, 'Filecoin.ChainGetPath', [ts[i]!.key.map(cidJson), ts[j]!.key.map(cidJson)]);
+    const want =
+      i <= j
+        ? ts.slice(i + 1, j + 1).map((t) => ['apply', t.height])
+        : ts.slice(j + 1, i + 1).reverse().map((t) => ['revert', t.height]);
+    assert.deepEqual(r.body.result.map((c: { Type: string; Val: { Height: number } }) => [c.Type, c.Val.Height]), want, `${ts[i]!.height} → ${ts[j]!.height}`);
+    pairs++;
+  }
+  assert.equal(pairs, 120);
+});
+
+test('the index records every message at the tipset that included it; StateSearchMsg looks there', async () => {
+  const firstInclusion = new Map<string, TipSet>();
+  for (const ts of ip.source.tipsets) for (const c of ts.height === 0 ? [] : expectedMessages(ts)) if (!firstInclusion.has(c)) firstInclusion.set(c, ts);
+  assert.equal(firstInclusion.size, 5347);
+  const { CID: Cid } = await import('multiformats/cid');
+  for (const [c, ts] of firstInclusion) {
+    const inc = await ip.followerStore.index.messageInclusions(Cid.parse(c));
+    assert.equal(inc.at(-1)?.height, ts.height, `message ${c}`);
+  }
+  // not indexed: null, not an error
+  const unknown = await rpc(ip.url, 'Filecoin.StateSearchMsg', [[], { '/': 'bafy2bzacebwjt2adbqmthpulhydgl4gobllfxjuxl4cnzvc5qfd47dn34d6ba' }, -1, true]);
+  assert.equal(unknown.body.result, null);
+  assert.equal(unknown.body.error, undefined);
+  // a message included at 339: its receipt lives in 340's receipts AMT, which the CAR lacks
+  const [msg, at] = [...firstInclusion].find(([, t]) => t.height === 339)!;
+  const child = ip.source.tipsets[ip.source.tipsets.indexOf(at) + 1]!;
+  const r = await rpc(ip.url, 'Filecoin.StateSearchMsg', [[], { '/': msg }, -1, true]);
+  assert.equal(r.body.error.code, 1);
+  assert.ok(r.body.error.message.includes(child.blocks[0]!.header.parentMessageReceipts.toString()), r.body.error.message);
+});
+
+/** Real receipts from the test vectors, in file order. */
+function vectorReceipts(): Array<{ exit_code: number; return: string; gas_used: number }> {
+  const out: Array<{ exit_code: number; return: string; gas_used: number }> = [];
+  const walk = (d: string): void => {
+    for (const f of readdirSync(d).sort()) {
+      const p = join(d, f);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (f.endsWith('.json')) out.push(...JSON.parse(readFileSync(p, 'utf8')).postconditions.receipts);
+    }
+  };
+  walk(join(fixturesDir(), 'test-vectors'));
+  return out;
+}
+
+test('SYNTHETIC fork at 341 with real receipts and events: receipts, events, StateSearchMsg, and no answer from the reverted branch', async () => {
+  const real341 = byHeight.get(341)!;
+  const t340 = byHeight.get(340)!;
+  const reader = new ChainReader(ip.source.car.blocks);
+  const msgs = await reader.messagesForTipset(t340);
+  assert.ok(msgs.length > 8, `340 includes ${msgs.length} messages (multi-level AMT)`);
+
+  // answers before the fork (and cached)
+  const before341 = (await rpc(ip.url, 'Filecoin.ChainGetTipSetByHeight', [341, null])).body.result;
+  assert.deepEqual(before341.Cids, real341.key.map(cidJson));
+
+  // real receipts (nv18 shape, with EventsRoot) and real events
+  const vec = vectorReceipts();
+  assert.equal(vec.length, 60);
+  const events = JSON.parse(readFileSync(fixture('json', 'mainnet-h4622129-4622139-actor-events.json'), 'utf8')) as Array<{ emitter: string; entries: Array<{ Flags: number; Key: string; Codec: number; Value: string }> }>;
+  const blocks: Array<{ cid: CID; bytes: Uint8Array }> = [];
+  const expectedReceipts: unknown[] = [];
+  const eventRoots: Array<{ root: CID; events: typeof events }> = [];
+  const receiptTuples = msgs.map((_, i) => {
+    const v = vec[i % vec.length]!;
+    let eventsRoot: CID | null = null;
+    if (i % 4 === 0) {
+      const evs = events.slice((i * 3) % 300, ((i * 3) % 300) + 3);
+      const amt = buildAmt(evs.map((e) => [idOf(addressFromString(e.emitter)), e.entries.map((x) => [x.Flags, x.Key, x.Codec, new Uint8Array(Buffer.from(x.Value, 'base64'))])]), { bitWidth: 5, legacy: false });
+      blocks.push(...amt.blocks);
+      eventsRoot = amt.root;
+      eventRoots.push({ root: amt.root, events: evs });
+    }
+    const ret = new Uint8Array(Buffer.from(v.return, 'base64'));
+    expectedReceipts.push({ ExitCode: v.exit_code, Return: ret.length ? v.return : null, GasUsed: v.gas_used, EventsRoot: eventsRoot ? cidJson(eventsRoot) : null });
+    return [v.exit_code, ret, v.gas_used, eventsRoot];
+  });
+  const receipts = buildAmt(receiptTuples, { bitWidth: 3, legacy: true });
+  blocks.push(...receipts.blocks);
+  // the fork includes no messages (the genesis block's empty TxMeta), so every message
+  // of the real 341 must read as reverted afterwards
+  const genesisTxMeta = byHeight.get(0)!.blocks[0]!.header.messages;
+  const forkHeader: BlockHeader = { ...real341.blocks[0]!.header, parentMessageReceipts: receipts.root, messages: genesisTxMeta };
+  const forkBytes = encodeBlockHeader(forkHeader);
+  const forkCid = cborCid(forkBytes);
+  blocks.push({ cid: forkCid, bytes: forkBytes });
+  const fork = TipSet.create([{ cid: forkCid, header: forkHeader }]);
+  const changes = await ip.leader.advance(fork, blocks);
+  assert.deepEqual(changes.map((c) => [c.type, c.tipset.height]), [['revert', 341], ['apply', 341]]);
+
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline && ip.follower.tracker.head?.keyString !== fork.keyString) await new Promise((r) => setTimeout(r, 50));
+  const head = (await rpc(ip.url, 'Filecoin.ChainHead')).body.result;
+  assert.deepEqual(head.Cids, [cidJson(forkCid)]);
+  const after341 = (await rpc(ip.url, 'Filecoin.ChainGetTipSetByHeight', [341, null])).body.result;
+  assert.deepEqual(after341.Cids, [cidJson(forkCid)], 'no cached answer from the reverted branch');
+  assert.equal((await rpc(ip.url, 'Filecoin.ChainGetMessagesInTipset', [null])).body.result, null, 'the head (the fork) includes no messages');
+
+  const pr = await rpc(ip.url, 'Filecoin.ChainGetParentReceipts', [cidJson(forkCid)]);
+  assert.deepEqual(pr.body.result, expectedReceipts);
+  for (const { root, events: evs } of eventRoots) {
+    const ev = await rpc(ip.url, 'Filecoin.ChainGetEvents', [cidJson(root)]);
+    assert.deepEqual(ev.body.result, evs.map((e) => ({ Emitter: idOf(addressFromString(e.emitter)), Entries: e.entries.map((x) => ({ Flags: x.Flags, Key: x.Key, Codec: x.Codec, Value: x.Value })) })));
+  }
+  for (let i = 0; i < msgs.length; i++) {
+    const r = await rpc(ip.url, 'Filecoin.StateSearchMsg', [[], cidJson(msgs[i]!.cid), -1, true]);
+    assert.deepEqual(r.body.result, { Message: cidJson(msgs[i]!.cid), Receipt: expectedReceipts[i], ReturnDec: null, TipSet: [cidJson(forkCid)], Height: 341 }, `message ${i}`);
+  }
+  // the reverted 341's messages are no longer found: reverted in the index, null from StateSearchMsg
+  const realMsgs = (await reader.messagesForTipset(real341)).map((m) => m.cid);
+  assert.ok(realMsgs.length > 0);
+  for (const c of realMsgs) {
+    const inc = await ip.followerStore.index.messageInclusions(c);
+    assert.ok(inc.every((x) => x.height !== 341), `message ${c} of the reverted tipset is reverted in the index`);
+    const r = await rpc(ip.url, 'Filecoin.StateSearchMsg', [[], cidJson(c), -1, true]);
+    assert.equal(r.body.result, null);
+  }
+});

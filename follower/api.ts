@@ -10,6 +10,7 @@ import { type CID, linksOf } from '../chain/cid.js';
 import { amtValues } from '../chain/amt.js';
 import { type BlockHeader, type MessageReceipt, eventFromCbor, receiptFromCbor } from '../chain/types.js';
 import type { ResponseCache } from './response-cache.js';
+import { addStateMethods } from './state-api.js';
 import { networkName } from '../chain/state.js';
 import { type NetworkInfo, networkForGenesis } from '../chain/network.js';
 import { BlockNotFoundError, type ChainMessage, type ChainReader } from '../blockstore/chain-reader.js';
@@ -315,6 +316,18 @@ export class FollowerApi {
         return found ? found.Receipt : null;
       });
     }
+    addStateMethods(
+      m,
+      {
+        get: (c) => reader.blockstore.get(c),
+        tipSetFromKey: (k) => this.tipSetFromKey(k),
+        head: () => this.requireHead(),
+        prefix: () => this.prefix,
+        network: () => this.network?.name ?? 'unknown',
+        cache,
+      },
+      wrap,
+    );
     add('StateNetworkName', 0, async () => {
       if (this.netName) return this.netName;
       // the init actor's NetworkName is set at genesis and never changes: read it there,

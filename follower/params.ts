@@ -6,6 +6,7 @@
 import { CID } from '../chain/cid.js';
 import type { TipSetKey } from '../chain/tipset.js';
 import { InvalidParamsError } from '../common/errors.js';
+import { addressFromString } from '../chain/address.js';
 
 function bad(method: string, goType: string, detail: string): InvalidParamsError {
   return new InvalidParamsError(`unmarshaling params for '${method}' (param: ${goType}): ${detail}`);
@@ -42,4 +43,14 @@ export function tipSetKeyParam(method: string, v: unknown): TipSetKey {
 export function epochParam(method: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isInteger(v)) throw bad(method, 'abi.ChainEpoch', `expected an integer epoch, got ${JSON.stringify(v)}`);
   return v;
+}
+
+/** An address param (`f…`/`t…` string). @throws InvalidParamsError */
+export function addressParam(method: string, v: unknown): Uint8Array {
+  if (typeof v !== 'string') throw bad(method, 'address.Address', `expected an address string, got ${JSON.stringify(v)}`);
+  try {
+    return addressFromString(v);
+  } catch (e) {
+    throw bad(method, 'address.Address', (e as Error).message);
+  }
 }

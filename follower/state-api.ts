@@ -1,0 +1,157 @@
+/**
+ * State reads without execution, at a tipset's parent state root (the state the
+ * tipset's messages execute on), as Lotus's StateAPI answers them
+ * (node/impl/full/state.go, wallet.go). Both the older (actors v0–v2) and newer
+ * HAMT and StateRoot formats are read by chain/hamt.ts and chain/state.ts.
+ */
+import type { CID } from '../chain/cid.js';
+import { addressToString } from '../chain/address.js';
+import { cidJson } from '../chain/json.js';
+import { MissingBlockError } from '../chain/amt.js';
+import { type Actor, Protocol, actorState, getActor, listActors, lookupId, lookupRobustAddress } from '../chain/state.js';
+import { actorCodeInfo } from '../chain/actor-codes.js';
+import { networkVersionAt } from '../chain/upgrades.js';
+import type { TipSet } from '../chain/tipset.js';
+import { HandlerError, RpcError } from '../common/errors.js';
+import type { MethodSpec } from '../common/rpc-server.js';
+import { addressParam, tipSetKeyParam } from './params.js';
+import { actorStateJson } from './actor-state-json.js';
+
+/** Lotus's api.ErrActorNotFound (api/api_errors.go): code 11. */
+export class ActorNotFoundError extends RpcError {
+  static readonly code = 11;
+  constructor(message = 'actor not found') {
+    super(ActorNotFoundError.code, message);
+  }
+}
+
+/** What the state methods need from the API. */
+export interface StateApiContext {
+  get(cid: CID): Promise<Uint8Array | null>;
+  tipSetFromKey(key: CID[]): Promise<TipSet>;
+  head(): TipSet;
+  prefix(): 'f' | 't';
+  /** Network name for the upgrade schedule (mainnet, calibnet, unknown). */
+  network(): string;
+  cache: { get<T>(method: string, key: string, compute: () => Promise<T>): Promise<T> };
+}
+
+/** Run a state read, mapping a missing state block to Lotus's message. */
+async function read<T>(f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    if (e instanceof RpcError) throw e;
+    if (e instanceof MissingBlockError) throw new HandlerError(`load state tree: ipld: could not find ${e.cid.toString()}`);
+    throw new HandlerError((e as Error).message);
+  }
+}
+
+/** Add the state methods to a method table. */
+export function addStateMethods(m: Map<string, MethodSpec>, ctx: StateApiContext, wrap: (h: MethodSpec['handler']) => MethodSpec['handler']): void {
+  const add = (name: string, params: number, handler: MethodSpec['handler'], minParams?: number): void => {
+    m.set(`Filecoin.${name}`, { params, minParams, handler: wrap(handler) });
+  };
+  const addr = (a: Uint8Array): string => addressToString(a, ctx.prefix());
+
+  /** The actor at `ts`'s parent state, by any address; throws ActorNotFoundError. */
+  const loadActor = async (a: Uint8Array, ts: TipSet): Promise<{ id: Uint8Array; actor: Actor }> => {
+    const root = ts.parentState;
+    const id = await lookupId(ctx.get, root, a);
+    if (!id) throw new ActorNotFoundError(`resolution lookup failed (${addr(a)}): actor not found`);
+    const actor = await getActor(ctx.get, root, id);
+    if (!actor) throw new ActorNotFoundError(`load actor: actor not found`);
+    return { id, actor };
+  };
+  const actorJson = (a: Actor): Record<string, unknown> => ({
+    Code: cidJson(a.code),
+    Head: cidJson(a.head),
+    Nonce: a.nonce,
+    Balance: a.balance.toString(),
+    DelegatedAddress: a.delegatedAddress ? addr(a.delegatedAddress) : null,
+  });
+  const at = async (method: string, p: unknown): Promise<TipSet> => ctx.tipSetFromKey(tipSetKeyParam(method, p));
+
+  add('StateGetActor', 2, async (p) => {
+    const a = addressParam('Filecoin.StateGetActor', p[0]);
+    const ts = await at('Filecoin.StateGetActor', p[1]);
+    return ctx.cache.get('StateGetActor', `${addr(a)}@${ts.keyString}`, () => read(async () => actorJson((await loadActor(a, ts)).actor)));
+  });
+  add('StateLookupID', 2, async (p) => {
+    const a = addressParam('Filecoin.StateLookupID', p[0]);
+    const ts = await at('Filecoin.StateLookupID', p[1]);
+    return ctx.cache.get('StateLookupID', `${addr(a)}@${ts.keyString}`, () =>
+      read(async () => {
+        const id = await lookupId(ctx.get, ts.parentState, a);
+        if (!id) throw new ActorNotFoundError(`resolution lookup failed (${addr(a)}): actor not found`);
+        if (a[0] === Protocol.ID && !(await getActor(ctx.get, ts.parentState, id))) throw new ActorNotFoundError(`resolution lookup failed (${addr(a)}): actor not found`);
+        return addr(id);
+      }),
+    );
+  });
+  add('StateLookupRobustAddress', 2, async (p) => {
+    const a = addressParam('Filecoin.StateLookupRobustAddress', p[0]);
+    const ts = await at('Filecoin.StateLookupRobustAddress', p[1]);
+    if (a[0] !== Protocol.ID) return addr(a);
+    return ctx.cache.get('StateLookupRobustAddress', `${addr(a)}@${ts.keyString}`, () =>
+      read(async () => {
+        const r = await lookupRobustAddress(ctx.get, ts.parentState, a);
+        if (!r) throw new HandlerError(`address ${addr(a)} not found`);
+        return addr(r);
+      }),
+    );
+  });
+  add('StateAccountKey', 2, async (p) => {
+    const a = addressParam('Filecoin.StateAccountKey', p[0]);
+    const ts = await at('Filecoin.StateAccountKey', p[1]);
+    if (a[0] === Protocol.BLS || a[0] === Protocol.Secp256k1) return addr(a);
+    return ctx.cache.get('StateAccountKey', `${addr(a)}@${ts.keyString}`, () =>
+      read(async () => {
+        const { actor } = await loadActor(a, ts);
+        const info = actorCodeInfo(actor.code.toString());
+        if (info?.name !== 'account') throw new HandlerError(`address ${addr(a)} is not an account actor (code ${info?.name ?? actor.code.toString()})`);
+        const st = (await actorState(ctx.get, actor)) as unknown[];
+        if (!Array.isArray(st) || !(st[0] instanceof Uint8Array)) throw new HandlerError('malformed account actor state');
+        return addr(st[0]);
+      }),
+    );
+  });
+  add('WalletBalance', 1, async (p) => {
+    const a = addressParam('Filecoin.WalletBalance', p[0]);
+    const ts = ctx.head();
+    return ctx.cache.get('WalletBalance', `${addr(a)}@${ts.keyString}`, () =>
+      read(async () => {
+        try {
+          return (await loadActor(a, ts)).actor.balance.toString();
+        } catch (e) {
+          if (e instanceof ActorNotFoundError) return '0';
+          throw e;
+        }
+      }),
+    );
+  });
+  add('StateNetworkVersion', 1, async (p) => {
+    const ts = await at('Filecoin.StateNetworkVersion', p[0]);
+    try {
+      return networkVersionAt(ctx.network(), ts.height);
+    } catch (e) {
+      throw new HandlerError((e as Error).message);
+    }
+  });
+  add('StateReadState', 2, async (p) => {
+    const a = addressParam('Filecoin.StateReadState', p[0]);
+    const ts = await at('Filecoin.StateReadState', p[1]);
+    return ctx.cache.get('StateReadState', `${addr(a)}@${ts.keyString}`, () =>
+      read(async () => {
+        const { actor } = await loadActor(a, ts);
+        const info = actorCodeInfo(actor.code.toString());
+        const st = await actorState(ctx.get, actor);
+        return { Balance: actor.balance.toString(), Code: cidJson(actor.code), State: actorStateJson(info, st, ctx.prefix()) };
+      }),
+    );
+  });
+  add('StateListActors', 1, async (p) => {
+    const ts = await at('Filecoin.StateListActors', p[0]);
+    return ctx.cache.get('StateListActors', ts.keyString, () => read(async () => (await listActors(ctx.get, ts.parentState)).map(([id]) => addr(id))));
+  });
+}

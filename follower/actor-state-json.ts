@@ -10,6 +10,7 @@ import { CID } from '../chain/cid.js';
 import { addressToString, type NetworkPrefix } from '../chain/address.js';
 import { decodeBigInt } from '../chain/bigint.js';
 import type { ActorCodeInfo } from '../chain/actor-codes.js';
+import { rlePlusRuns } from '../chain/bitfield.js';
 
 /** How one field renders. */
 type Kind =
@@ -24,7 +25,11 @@ type Kind =
   | 'addr?'
   | 'addrs'
   | 'filter'
+  | 'filter?'
+  | 'bitfield'
+  | 'raw'
   | { struct: Field[] }
+  | { list: Field[] }
   | { nullable: { struct: Field[] } };
 type Field = [name: string, kind: Kind];
 
@@ -34,18 +39,63 @@ const FILTER: Field[] = [
 ];
 
 /** [name, fromVersion, toVersion (inclusive), fields]. */
+const BIG8: Field[] = [
+  ['TotalRawBytePower', 'big'],
+  ['TotalBytesCommitted', 'big'],
+  ['TotalQualityAdjPower', 'big'],
+  ['TotalQABytesCommitted', 'big'],
+  ['TotalPledgeCollateral', 'big'],
+  ['ThisEpochRawBytePower', 'big'],
+  ['ThisEpochQualityAdjPower', 'big'],
+  ['ThisEpochPledgeCollateral', 'big'],
+];
+const MARKET11: Field[] = [
+  ['Proposals', 'cid'],
+  ['States', 'cid'],
+  ['PendingProposals', 'cid'],
+  ['EscrowTable', 'cid'],
+  ['LockedTable', 'cid'],
+  ['NextID', 'int'],
+  ['DealOpsByEpoch', 'cid'],
+  ['LastCron', 'int'],
+  ['TotalClientLockedCollateral', 'big'],
+  ['TotalProviderLockedCollateral', 'big'],
+  ['TotalClientStorageFee', 'big'],
+];
+const REWARD_HEAD: Field[] = [
+  ['CumsumBaseline', 'big'],
+  ['CumsumRealized', 'big'],
+  ['EffectiveNetworkTime', 'int'],
+  ['EffectiveBaselinePower', 'big'],
+  ['ThisEpochReward', 'big'],
+];
+
+/**
+ * [name, fromVersion, toVersion (inclusive), fields]. Sources: specs-actors v0.9
+ * (actors v0) and go-state-types builtin/v8, v9 `<actor>_state.go`; field order is
+ * the CBOR tuple order, which Lotus's JSON keeps.
+ */
 const LAYOUTS: Array<[string, number, number, Field[]]> = [
   ['account', 0, 99, [['Address', 'addr']]],
   ['init', 0, 99, [['AddressMap', 'cid'], ['NextID', 'int'], ['NetworkName', 'string']]],
   ['system', 0, 7, []],
   ['system', 8, 99, [['BuiltinActors', 'cid']]],
-  ['cron', 0, 99, [['Entries', 'raw' as unknown as Kind]]],
+  ['cron', 0, 99, [['Entries', { list: [['Receiver', 'addr'], ['MethodNum', 'int']] }]]],
+  ['reward', 0, 0, [...REWARD_HEAD, ['ThisEpochRewardSmoothed', 'filter?'], ['ThisEpochBaselinePower', 'big'], ['Epoch', 'int'], ['TotalMined', 'big']]],
+  ['reward', 8, 99, [...REWARD_HEAD, ['ThisEpochRewardSmoothed', 'filter'], ['ThisEpochBaselinePower', 'big'], ['Epoch', 'int'], ['TotalStoragePowerReward', 'big'], ['SimpleTotal', 'big'], ['BaselineTotal', 'big']]],
+  ['storagepower', 0, 0, [...BIG8, ['ThisEpochQAPowerSmoothed', 'filter?'], ['MinerCount', 'int'], ['MinerAboveMinPowerCount', 'int'], ['CronEventQueue', 'cid'], ['FirstCronEpoch', 'int'], ['LastProcessedCronEpoch', 'int'], ['Claims', 'cid'], ['ProofValidationBatch', 'cid?']]],
+  ['storagepower', 8, 99, [...BIG8, ['ThisEpochQAPowerSmoothed', 'filter'], ['MinerCount', 'int'], ['MinerAboveMinPowerCount', 'int'], ['CronEventQueue', 'cid'], ['FirstCronEpoch', 'int'], ['Claims', 'cid'], ['ProofValidationBatch', 'cid?']]],
+  ['storagemarket', 0, 8, MARKET11],
+  ['storagemarket', 9, 99, [...MARKET11, ['PendingDealAllocationIds', 'cid']]],
+  ['verifiedregistry', 0, 7, [['RootKey', 'addr'], ['Verifiers', 'cid'], ['VerifiedClients', 'cid']]],
+  ['verifiedregistry', 8, 8, [['RootKey', 'addr'], ['Verifiers', 'cid'], ['VerifiedClients', 'cid'], ['RemoveDataCapProposalIDs', 'cid']]],
+  ['verifiedregistry', 9, 99, [['RootKey', 'addr'], ['Verifiers', 'cid'], ['RemoveDataCapProposalIDs', 'cid'], ['Allocations', 'cid'], ['NextAllocationId', 'int'], ['Claims', 'cid']]],
+  ['datacap', 9, 99, [['Governor', 'addr'], ['Token', { struct: [['Supply', 'big'], ['Balances', 'cid'], ['Allowances', 'cid'], ['HamtBitWidth', 'int']] }]]],
+  ['multisig', 0, 99, [['Signers', 'addrs'], ['NumApprovalsThreshold', 'int'], ['NextTxnID', 'int'], ['InitialBalance', 'big'], ['StartEpoch', 'int'], ['UnlockDuration', 'int'], ['PendingTxns', 'cid']]],
+  ['paymentchannel', 0, 99, [['From', 'addr'], ['To', 'addr'], ['ToSend', 'big'], ['SettlingAt', 'int'], ['MinSettleHeight', 'int'], ['LaneStates', 'cid']]],
+  ['storageminer', 0, 0, [['Info', 'cid'], ['PreCommitDeposits', 'big'], ['LockedFunds', 'big'], ['VestingFunds', 'cid'], ['InitialPledgeRequirement', 'big'], ['PreCommittedSectors', 'cid'], ['PreCommittedSectorsExpiry', 'cid'], ['AllocatedSectors', 'cid'], ['Sectors', 'cid'], ['ProvingPeriodStart', 'int'], ['CurrentDeadline', 'int'], ['Deadlines', 'cid'], ['EarlyTerminations', 'bitfield']]],
+  ['storageminer', 8, 99, [['Info', 'cid'], ['PreCommitDeposits', 'big'], ['LockedFunds', 'big'], ['VestingFunds', 'cid'], ['FeeDebt', 'big'], ['InitialPledge', 'big'], ['PreCommittedSectors', 'cid'], ['PreCommittedSectorsCleanUp', 'cid'], ['AllocatedSectors', 'cid'], ['Sectors', 'cid'], ['ProvingPeriodStart', 'int'], ['CurrentDeadline', 'int'], ['Deadlines', 'cid'], ['EarlyTerminations', 'bitfield'], ['DeadlineCronActive', 'bool']]],
 ];
-
-/** Register more layouts (used by the full table below). */
-export function registerLayout(name: string, from: number, to: number, fields: Array<[string, string | object]>): void {
-  LAYOUTS.push([name, from, to, fields as Field[]]);
-}
 
 function layoutFor(info: ActorCodeInfo | undefined): Field[] | undefined {
   if (!info) return undefined;
@@ -55,6 +105,7 @@ function layoutFor(info: ActorCodeInfo | undefined): Field[] | undefined {
 function render(kind: Kind, v: unknown, prefix: NetworkPrefix): unknown {
   if (typeof kind === 'object') {
     if ('nullable' in kind) return v === null ? null : render(kind.nullable, v, prefix);
+    if ('list' in kind) return (v as unknown[]).length === 0 ? null : (v as unknown[]).map((x) => render({ struct: kind.list }, x, prefix));
     const arr = v as unknown[];
     const out: Record<string, unknown> = {};
     kind.struct.forEach(([name, k], i) => (out[name] = render(k, arr[i], prefix)));
@@ -82,6 +133,10 @@ function render(kind: Kind, v: unknown, prefix: NetworkPrefix): unknown {
       return (v as Uint8Array[]).length === 0 ? null : (v as Uint8Array[]).map((a) => addressToString(a, prefix));
     case 'filter':
       return render({ struct: FILTER }, v, prefix);
+    case 'filter?':
+      return v === null ? null : render({ struct: FILTER }, v, prefix);
+    case 'bitfield':
+      return rlePlusRuns(v as Uint8Array);
     default:
       return generic(v);
   }

@@ -82,13 +82,30 @@ export class FollowerApi {
     return h;
   }
 
-  /** Lotus's GetTipSetFromKey: the empty key is the head. */
+  /**
+   * Lotus's GetTipSetFromKey: the empty key is the head. A tipset further below the
+   * head than the lookback cap is refused, as lotus-gateway does.
+   */
   private async tipSetFromKey(key: TipSetKey): Promise<TipSet> {
     if (key.length === 0) return this.requireHead();
+    let ts: TipSet;
     try {
-      return await this.deps.reader.loadTipSet(key);
+      ts = await this.deps.reader.loadTipSet(key);
     } catch (e) {
       throw new HandlerError(`loading tipset {${key.map(String).join(',')}}: ${loadErr(e)}`);
+    }
+    this.checkLookback(ts.height);
+    return ts;
+  }
+
+  /** lotus-gateway's lookback check, in epochs; its message names the cap as a Go duration. */
+  private checkLookback(height: number, what: 'bad tipset' | 'bad tipset height' = 'bad tipset'): void {
+    const cap = this.opts.lookbackEpochs;
+    if (cap > 0 && height < this.requireHead().height - cap) {
+      const secs = cap * (this.network?.blockDelaySecs ?? 30);
+      const [h, m, sec] = [Math.floor(secs / 3600), Math.floor((secs % 3600) / 60), secs % 60];
+      const dur = h > 0 ? `${h}h${m}m${sec}s` : m > 0 ? `${m}m${sec}s` : `${sec}s`; // Go's time.Duration.String()
+      throw new HandlerError(`${what}: lookbacks of more than ${dur} are disallowed`);
     }
   }
 
@@ -107,10 +124,7 @@ export class FollowerApi {
     const from = await this.tipSetFromKey(tipSetKeyParam(method, params[1]));
     if (h < 0) throw new HandlerError(`height ${h} is negative`);
     if (h > from.height) throw new HandlerError(`looking for tipset with height greater than start point, req: ${h}, head: ${from.height}`);
-    const head = this.requireHead();
-    if (this.opts.lookbackEpochs > 0 && h < head.height - this.opts.lookbackEpochs) {
-      throw new HandlerError(`bad tipset height: lookbacks of more than ${this.opts.lookbackEpochs} epochs are not allowed`);
-    }
+    this.checkLookback(h, 'bad tipset height');
     // keyed by the tipset it was asked from: never "the head", so a revert cannot leak
     return this.deps.cache.get(method, `${h}@${from.keyString}`, async () => this.deps.notifier.render(await this.deps.tracker.tipSetAtHeight(h, from, prev)));
   }
@@ -147,13 +161,17 @@ export class FollowerApi {
    */
   private async searchMsg(from: TipSet, msgCid: CID, limit: number): Promise<unknown> {
     const { index, cache, tracker } = this.deps;
-    const effective = limit < 0 ? (this.opts.messageLookbackEpochs ?? 0) : limit;
+    if (!(await this.deps.reader.blockstore.has(msgCid))) throw new HandlerError(`failed to load message: ipld: could not find ${msgCid.toString()}`);
+    // -1 is "no limit" (api.LookbackNoLimit); a configured cap (lotus-gateway: 20) replaces -1 and larger limits
+    const cap = this.opts.messageLookbackEpochs ?? 0;
+    const effective = cap > 0 && (limit < 0 || limit > cap) ? cap : limit;
     for (const inc of await index.messageInclusions(msgCid)) {
       if (inc.height >= from.height) continue;
       const incTs = await this.deps.reader.loadTipSet(inc.key);
       const child = await index.canonicalChild(incTs.keyCid);
       if (!child || child.height > from.height) continue;
-      if (effective > 0 && from.height - child.height > effective) return null;
+      // limit N covers execution heights in (from - N, from]
+      if (effective >= 0 && child.height !== from.height && from.height - child.height >= effective) return null;
       // the execution tipset must be on the chain of `from`
       const exec = await tracker.tipSetAtHeight(child.height, from, false);
       if (exec.keyString !== tipSetKeyString(child.key)) continue;
@@ -270,11 +288,8 @@ export class FollowerApi {
       return cache.get('ChainGetParentReceipts', cid.toString(), async () => {
         const header = await this.header(cid);
         if (header.height === 0) return null;
-        const n = (await this.tipSetMessages(await this.loadTipSet(header.parents))).length;
-        if (n === 0) return null;
-        const receipts = await this.receipts(header.parentMessageReceipts);
-        if (receipts.length < n) throw new HandlerError(`failed to get receipt ${receipts.length}: receipts AMT holds ${receipts.length} of ${n}`);
-        return receipts.slice(0, n).map(receiptJson);
+        // every receipt of the AMT, index i for message i of the parent tipset (lotus ReadReceipts)
+        return (await this.receipts(header.parentMessageReceipts)).map(receiptJson);
       });
     });
     add('ChainGetMessagesInTipset', 1, async (p) => {

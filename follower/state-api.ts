@@ -25,6 +25,9 @@ export class ActorNotFoundError extends RpcError {
   }
 }
 
+/** An actor is not in the state tree (code 1, as Lotus sends types.ErrActorNotFound). */
+class NotFound extends HandlerError {}
+
 /** What the state methods need from the API. */
 export interface StateApiContext {
   get(cid: CID): Promise<Uint8Array | null>;
@@ -54,13 +57,16 @@ export function addStateMethods(m: Map<string, MethodSpec>, ctx: StateApiContext
   };
   const addr = (a: Uint8Array): string => addressToString(a, ctx.prefix());
 
-  /** The actor at `ts`'s parent state, by any address; throws ActorNotFoundError. */
+  /**
+   * The actor at `ts`'s parent state, by any address, with Lotus's StateTree.GetActor
+   * errors (code 1: Lotus's types.ErrActorNotFound is not a registered RPC error).
+   */
   const loadActor = async (a: Uint8Array, ts: TipSet): Promise<{ id: Uint8Array; actor: Actor }> => {
     const root = ts.parentState;
     const id = await lookupId(ctx.get, root, a);
-    if (!id) throw new ActorNotFoundError(`resolution lookup failed (${addr(a)}): actor not found`);
+    if (!id) throw new NotFound(`resolution lookup failed (${addr(a)}): resolve address ${addr(a)}: actor not found`);
     const actor = await getActor(ctx.get, root, id);
-    if (!actor) throw new ActorNotFoundError(`load actor: actor not found`);
+    if (!actor) throw new NotFound('actor not found');
     return { id, actor };
   };
   const actorJson = (a: Actor): Record<string, unknown> => ({
@@ -82,9 +88,9 @@ export function addStateMethods(m: Map<string, MethodSpec>, ctx: StateApiContext
     const ts = await at('Filecoin.StateLookupID', p[1]);
     return ctx.cache.get('StateLookupID', `${addr(a)}@${ts.keyString}`, () =>
       read(async () => {
+        // an ID address comes back as it is, unchecked (lotus stmgr LookupIDAddress)
         const id = await lookupId(ctx.get, ts.parentState, a);
-        if (!id) throw new ActorNotFoundError(`resolution lookup failed (${addr(a)}): actor not found`);
-        if (a[0] === Protocol.ID && !(await getActor(ctx.get, ts.parentState, id))) throw new ActorNotFoundError(`resolution lookup failed (${addr(a)}): actor not found`);
+        if (!id) throw new ActorNotFoundError();
         return addr(id);
       }),
     );
@@ -92,11 +98,11 @@ export function addStateMethods(m: Map<string, MethodSpec>, ctx: StateApiContext
   add('StateLookupRobustAddress', 2, async (p) => {
     const a = addressParam('Filecoin.StateLookupRobustAddress', p[0]);
     const ts = await at('Filecoin.StateLookupRobustAddress', p[1]);
-    if (a[0] !== Protocol.ID) return addr(a);
+    if (a[0] !== Protocol.ID) throw new HandlerError('failed to decode provided address as id addr: cannot get id from non id address');
     return ctx.cache.get('StateLookupRobustAddress', `${addr(a)}@${ts.keyString}`, () =>
       read(async () => {
         const r = await lookupRobustAddress(ctx.get, ts.parentState, a);
-        if (!r) throw new HandlerError(`address ${addr(a)} not found`);
+        if (!r) throw new HandlerError(`Address ${addr(a)} not found`);
         return addr(r);
       }),
     );
@@ -104,12 +110,19 @@ export function addStateMethods(m: Map<string, MethodSpec>, ctx: StateApiContext
   add('StateAccountKey', 2, async (p) => {
     const a = addressParam('Filecoin.StateAccountKey', p[0]);
     const ts = await at('Filecoin.StateAccountKey', p[1]);
-    if (a[0] === Protocol.BLS || a[0] === Protocol.Secp256k1) return addr(a);
+    // key addresses come back as they are; an actor (f2) address has no key (lotus stmgr ResolveToDeterministicAddress)
+    if (a[0] === Protocol.BLS || a[0] === Protocol.Secp256k1 || a[0] === Protocol.Delegated) return addr(a);
+    if (a[0] === Protocol.Actor) throw new HandlerError('cannot resolve actor address to key address');
     return ctx.cache.get('StateAccountKey', `${addr(a)}@${ts.keyString}`, () =>
       read(async () => {
-        const { actor } = await loadActor(a, ts);
+        const actor = await getActor(ctx.get, ts.parentState, a);
+        if (!actor) throw new HandlerError(`failed to find actor: ${addr(a)}`);
+        if (actor.delegatedAddress) return addr(actor.delegatedAddress);
         const info = actorCodeInfo(actor.code.toString());
-        if (info?.name !== 'account') throw new HandlerError(`address ${addr(a)} is not an account actor (code ${info?.name ?? actor.code.toString()})`);
+        if (info?.name !== 'account') {
+          const reason = !info || info.version < 8 ? `unknown actor code ${actor.code.toString()}` : `actor code is not account: ${info.name}`;
+          throw new HandlerError(`failed to get account actor state for ${addr(a)}: ${reason}`);
+        }
         const st = (await actorState(ctx.get, actor)) as unknown[];
         if (!Array.isArray(st) || !(st[0] instanceof Uint8Array)) throw new HandlerError('malformed account actor state');
         return addr(st[0]);
@@ -124,7 +137,7 @@ export function addStateMethods(m: Map<string, MethodSpec>, ctx: StateApiContext
         try {
           return (await loadActor(a, ts)).actor.balance.toString();
         } catch (e) {
-          if (e instanceof ActorNotFoundError) return '0';
+          if (e instanceof NotFound) return '0';
           throw e;
         }
       }),
@@ -143,9 +156,19 @@ export function addStateMethods(m: Map<string, MethodSpec>, ctx: StateApiContext
     const ts = await at('Filecoin.StateReadState', p[1]);
     return ctx.cache.get('StateReadState', `${addr(a)}@${ts.keyString}`, () =>
       read(async () => {
-        const { actor } = await loadActor(a, ts);
+        let actor: Actor;
+        try {
+          actor = (await loadActor(a, ts)).actor;
+        } catch (e) {
+          throw new HandlerError(`getting actor: ${(e as Error).message}`);
+        }
         const info = actorCodeInfo(actor.code.toString());
-        const st = await actorState(ctx.get, actor);
+        let st: unknown;
+        try {
+          st = await actorState(ctx.get, actor);
+        } catch (e) {
+          throw new HandlerError(`getting actor head: ${(e as Error).message.replace(/ \(actor state\)$/, '')}`);
+        }
         return { Balance: actor.balance.toString(), Code: cidJson(actor.code), State: actorStateJson(info, st, ctx.prefix()) };
       }),
     );

@@ -120,10 +120,13 @@ test('the index records every message at the tipset that included it; StateSearc
     const inc = await ip.followerStore.index.messageInclusions(Cid.parse(c));
     assert.equal(inc.at(-1)?.height, ts.height, `message ${c}`);
   }
-  // not indexed: null, not an error
+  // a CID that is not a stored message: Lotus's load error (not null)
   const unknown = await rpc(ip.url, 'Filecoin.StateSearchMsg', [[], { '/': 'bafy2bzacebwjt2adbqmthpulhydgl4gobllfxjuxl4cnzvc5qfd47dn34d6ba' }, -1, true]);
-  assert.equal(unknown.body.result, null);
-  assert.equal(unknown.body.error, undefined);
+  assert.deepEqual(unknown.body.error, { code: 1, message: 'failed to load message: ipld: could not find bafy2bzacebwjt2adbqmthpulhydgl4gobllfxjuxl4cnzvc5qfd47dn34d6ba' });
+  // v0 signature: StateSearchMsg(cid) on /rpc/v0; 4 params there is an arity error
+  const v0 = ip.url.replace('/v1', '/v0');
+  assert.equal((await rpc(v0, 'Filecoin.StateSearchMsg', [[], { '/': 'bafy2bzacebwjt2adbqmthpulhydgl4gobllfxjuxl4cnzvc5qfd47dn34d6ba' }, -1, true])).body.error.message, "wrong param count (method 'Filecoin.StateSearchMsg'): 4 != 1");
+  assert.equal((await rpc(ip.url, 'Filecoin.StateGetReceipt', [{ '/': 'x' }, []])).body.error.code, -32601, 'StateGetReceipt is v0 only');
   // a message included at 339: its receipt lives in 340's receipts AMT, which the CAR lacks
   const [msg, at] = [...firstInclusion].find(([, t]) => t.height === 339)!;
   const child = ip.source.tipsets[ip.source.tipsets.indexOf(at) + 1]!;
@@ -205,10 +208,17 @@ test('SYNTHETIC fork at 341 with real receipts and events: receipts, events, Sta
     const ev = await rpc(ip.url, 'Filecoin.ChainGetEvents', [cidJson(root)]);
     assert.deepEqual(ev.body.result, evs.map((e) => ({ Emitter: idOf(addressFromString(e.emitter)), Entries: e.entries.map((x) => ({ Flags: x.Flags, Key: x.Key, Codec: x.Codec, Value: x.Value })) })));
   }
+  const v0 = ip.url.replace('/v1', '/v0');
   for (let i = 0; i < msgs.length; i++) {
     const r = await rpc(ip.url, 'Filecoin.StateSearchMsg', [[], cidJson(msgs[i]!.cid), -1, true]);
     assert.deepEqual(r.body.result, { Message: cidJson(msgs[i]!.cid), Receipt: expectedReceipts[i], ReturnDec: null, TipSet: [cidJson(forkCid)], Height: 341 }, `message ${i}`);
+    assert.deepEqual((await rpc(v0, 'Filecoin.StateSearchMsg', [cidJson(msgs[i]!.cid)])).body.result, r.body.result, 'v0 StateSearchMsg(cid)');
+    assert.deepEqual((await rpc(v0, 'Filecoin.StateGetReceipt', [cidJson(msgs[i]!.cid), []])).body.result, expectedReceipts[i], 'v0 StateGetReceipt');
   }
+  // limit: 0 checks the head only (the execution tipset here), so it is found; a limit
+  // from an earlier tipset that does not reach 341 finds nothing
+  assert.equal((await rpc(ip.url, 'Filecoin.StateSearchMsg', [[], cidJson(msgs[0]!.cid), 0, true])).body.result.Height, 341);
+  assert.equal((await rpc(ip.url, 'Filecoin.StateSearchMsg', [t340.key.map(cidJson), cidJson(msgs[0]!.cid), -1, true])).body.result, null, 'not executed as seen from 340');
   // the reverted 341's messages are no longer found: reverted in the index, null from StateSearchMsg
   const realMsgs = (await reader.messagesForTipset(real341)).map((m) => m.cid);
   assert.ok(realMsgs.length > 0);
@@ -217,5 +227,32 @@ test('SYNTHETIC fork at 341 with real receipts and events: receipts, events, Sta
     assert.ok(inc.every((x) => x.height !== 341), `message ${c} of the reverted tipset is reverted in the index`);
     const r = await rpc(ip.url, 'Filecoin.StateSearchMsg', [[], cidJson(c), -1, true]);
     assert.equal(r.body.result, null);
+  }
+});
+
+test('limits: lookback cap (lotus-gateway style), message lookback cap, batch size', async () => {
+  const { runFollower } = await import('../../follower/main.js');
+  const { loadConfig } = await import('../../common/config.js');
+  const { silentLogger } = await import('../../common/logger.js');
+  const { freePort, post } = await import('../helpers/cluster.js');
+  const port = await freePort();
+  const cfg = loadConfig('follower', { port: String(port), headPollMs: '100', lookbackEpochs: '100', messageLookbackEpochs: '20', maxBatch: '10' }, {});
+  cfg.leaderUrl = undefined;
+  const f = await runFollower(cfg, ip.followerStore, silentLogger());
+  try {
+    const url = `http://127.0.0.1:${port}/rpc/v1`;
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline && f.tracker.head?.height !== 341) await new Promise((r) => setTimeout(r, 50));
+    const old = await rpc(url, 'Filecoin.ChainGetTipSetByHeight', [10, null]);
+    assert.deepEqual(old.body.error, { code: 1, message: 'bad tipset height: lookbacks of more than 50m0s are disallowed' });
+    assert.equal((await rpc(url, 'Filecoin.ChainGetTipSetByHeight', [300, null])).body.result.Height, 300);
+    const oldKey = byHeight.get(5)!.key.map(cidJson);
+    assert.deepEqual((await rpc(url, 'Filecoin.StateGetActor', ['f01', oldKey])).body.error, { code: 1, message: 'bad tipset: lookbacks of more than 50m0s are disallowed' });
+    const batch = await post(url, JSON.stringify(Array.from({ length: 11 }, (_, i) => ({ jsonrpc: '2.0', id: i, method: 'Filecoin.ChainHead', params: [] }))));
+    assert.equal(JSON.parse(batch.text).error.code, -32005);
+    const ok = await post(url, JSON.stringify(Array.from({ length: 10 }, (_, i) => ({ jsonrpc: '2.0', id: i, method: 'Filecoin.ChainHead', params: [] }))));
+    assert.equal(JSON.parse(ok.text).length, 10);
+  } finally {
+    await f.stop();
   }
 });

@@ -10,7 +10,8 @@ import { loadCar } from '../../blockstore/car.js';
 import { CID } from '../../chain/cid.js';
 import { actorCodeInfo } from '../../chain/actor-codes.js';
 import { addressToString } from '../../chain/address.js';
-import { getActor, listActors, lookupId, lookupRobustAddress, openStateTree } from '../../chain/state.js';
+import { actorState, getActor, listActors, lookupId, lookupRobustAddress, openStateTree } from '../../chain/state.js';
+import { actorStateJson } from '../../follower/actor-state-json.js';
 import { cidJson } from '../../chain/json.js';
 import { rpc } from '../helpers/cluster.js';
 import { type InProcess, startInProcess } from '../helpers/inprocess.js';
@@ -88,14 +89,45 @@ test('mainnet genesis: StateLookupID and StateAccountKey agree for every account
 
 test('state errors and limits as Lotus gives them', async () => {
   const missing = await rpc(ip.url, 'Filecoin.StateGetActor', ['f099999', genesisKey]);
-  assert.equal(missing.body.error.code, 11);
+  assert.deepEqual(missing.body.error, { code: 1, message: 'actor not found' });
+  const noKey = 'f1abjxfbp274xpdqcpuaykwkfb43omjotacm2p3za';
+  const missingRobust = await rpc(ip.url, 'Filecoin.StateGetActor', [noKey, genesisKey]);
+  assert.deepEqual(missingRobust.body.error, { code: 1, message: `resolution lookup failed (${noKey}): resolve address ${noKey}: actor not found` });
+  assert.deepEqual((await rpc(ip.url, 'Filecoin.StateLookupID', [noKey, genesisKey])).body.error, { code: 11, message: 'actor not found' });
+  assert.equal((await rpc(ip.url, 'Filecoin.StateLookupID', ['f099999', genesisKey])).body.result, 'f099999', 'ID addresses come back unchecked');
+  assert.deepEqual((await rpc(ip.url, 'Filecoin.StateLookupRobustAddress', ['f0115', genesisKey])).body.error, { code: 1, message: 'Address f0115 not found' });
+  assert.equal((await rpc(ip.url, 'Filecoin.StateLookupRobustAddress', ['f01000', genesisKey])).body.result.slice(0, 2), 'f2');
+  assert.deepEqual((await rpc(ip.url, 'Filecoin.StateAccountKey', ['f04', genesisKey])).body.error.message, 'failed to get account actor state for f04: unknown actor code bafkqaetgnfwc6mjpon2g64tbm5sxa33xmvza');
+  assert.deepEqual((await rpc(ip.url, 'Filecoin.StateAccountKey', ['f09999', genesisKey])).body.error.message, 'failed to find actor: f09999');
+  assert.deepEqual((await rpc(ip.url, 'Filecoin.StateReadState', ['f09999', genesisKey])).body.error.message, 'getting actor: actor not found');
   assert.equal((await rpc(ip.url, 'Filecoin.WalletBalance', ['f099999'])).body.result, '0');
   const badAddr = await rpc(ip.url, 'Filecoin.StateGetActor', ['f0xyz', genesisKey]);
   assert.equal(badAddr.body.error.code, -32602);
   assert.match(badAddr.body.error.message, /param: address\.Address/);
-  const init = (await rpc(ip.url, 'Filecoin.StateReadState', ['f01', genesisKey])).body.result;
-  assert.equal(init.State.NetworkName, 'testnetnet');
-  assert.ok(init.State.NextID > 100);
+});
+
+test('StateReadState renders actor states as Lotus does (values Lotus itself printed for mainnet genesis)', async () => {
+  const read = async (a: string) => (await rpc(ip.url, 'Filecoin.StateReadState', [a, genesisKey])).body.result.State;
+  const init = await read('f01');
+  assert.deepEqual([init.NextID, init.NetworkName, Object.keys(init)], [1003, 'testnetnet', ['AddressMap', 'NextID', 'NetworkName']]);
+  assert.deepEqual(await read('f02'), {
+    CumsumBaseline: '0', CumsumRealized: '0', EffectiveNetworkTime: 0, EffectiveBaselinePower: '1152921504606846976', ThisEpochReward: '36266264293777134739',
+    ThisEpochRewardSmoothed: { PositionEstimate: '12340768897043811082913117521041414330876498465539749838848', VelocityEstimate: '-37396269384748225153347462373739139597454335279104' },
+    ThisEpochBaselinePower: '1152921504606846975', Epoch: 0, TotalMined: '0',
+  });
+  assert.deepEqual(await read('f00'), {});
+  assert.deepEqual(await read('f03'), { Entries: [{ Receiver: 'f04', MethodNum: 5 }, { Receiver: 'f05', MethodNum: 9 }] });
+  const power = await read('f04');
+  assert.equal(power.LastProcessedCronEpoch, -1);
+  assert.equal(power.ProofValidationBatch, null);
+  assert.equal(Object.keys(power).length, 16);
+  assert.equal((await read('f06')).RootKey, 'f080');
+  const msig = await read('f0115');
+  assert.deepEqual([msig.Signers[0], msig.NumApprovalsThreshold, msig.NextTxnID, msig.InitialBalance, msig.StartEpoch, msig.UnlockDuration], ['f0103', 3, 0, '50000000000000000000000000', 0, 6307200]);
+  const miner = await read('f01000');
+  assert.equal(Object.keys(miner).length, 13);
+  assert.deepEqual(miner.EarlyTerminations, [0]);
+  assert.equal(miner.CurrentDeadline, 0);
 });
 
 test('calibnet epoch 16800 (StateRoot v4, new HAMT): all 495 actors by ID and by robust address; codes resolve', async () => {
@@ -124,4 +156,24 @@ test('calibnet epoch 16800 (StateRoot v4, new HAMT): all 495 actors by ID and by
   }
   assert.ok(robust > 400, `most actors have a robust address (${robust})`);
   assert.ok((kinds.get('storageminer') ?? 0) > 0 && (kinds.get('multisig') ?? 0) > 0 && (kinds.get('account') ?? 0) > 0, JSON.stringify([...kinds]));
+  // every actor's state renders with its v8 layout (field names, not the generic fallback)
+  const fieldsOf: Record<string, string[]> = {
+    account: ['Address'],
+    storageminer: ['Info', 'PreCommitDeposits', 'LockedFunds', 'VestingFunds', 'FeeDebt', 'InitialPledge', 'PreCommittedSectors', 'PreCommittedSectorsCleanUp', 'AllocatedSectors', 'Sectors', 'ProvingPeriodStart', 'CurrentDeadline', 'Deadlines', 'EarlyTerminations', 'DeadlineCronActive'],
+    multisig: ['Signers', 'NumApprovalsThreshold', 'NextTxnID', 'InitialBalance', 'StartEpoch', 'UnlockDuration', 'PendingTxns'],
+    reward: ['CumsumBaseline', 'CumsumRealized', 'EffectiveNetworkTime', 'EffectiveBaselinePower', 'ThisEpochReward', 'ThisEpochRewardSmoothed', 'ThisEpochBaselinePower', 'Epoch', 'TotalStoragePowerReward', 'SimpleTotal', 'BaselineTotal'],
+    init: ['AddressMap', 'NextID', 'NetworkName'],
+  };
+  let rendered = 0;
+  for (const [, actor] of actors) {
+    const info = actorCodeInfo(actor.code.toString())!;
+    const want = fieldsOf[info.name];
+    if (!want) continue;
+    const st = actorStateJson(info, await actorState(get, actor), 't') as Record<string, unknown>;
+    assert.deepEqual(Object.keys(st), want, info.name);
+    if (info.name === 'storageminer') assert.ok(Array.isArray(st.EarlyTerminations) && typeof st.DeadlineCronActive === 'boolean');
+    if (info.name === 'init') assert.equal(st.NetworkName, 'calibrationnet');
+    rendered++;
+  }
+  assert.ok(rendered > 400, `rendered ${rendered} states`);
 });

@@ -200,6 +200,11 @@ test('SYNTHETIC fork at 341 with real receipts and events: receipts, events, Sta
   assert.deepEqual(head.Cids, [cidJson(forkCid)]);
   const after341 = (await rpc(ip.url, 'Filecoin.ChainGetTipSetByHeight', [341, null])).body.result;
   assert.deepEqual(after341.Cids, [cidJson(forkCid)], 'no cached answer from the reverted branch');
+  // the same question again is a cache hit, counted in /debug/metrics
+  await rpc(ip.url, 'Filecoin.ChainGetTipSetByHeight', [341, null]);
+  const metrics = await (await fetch(ip.url.replace('/rpc/v1', '/debug/metrics'))).text();
+  assert.match(metrics, /filfollower_cache_hits_total\{cache="Filecoin\.ChainGetTipSetByHeight"\} [1-9]/);
+  assert.match(metrics, /filfollower_cache_misses_total\{cache="Filecoin\.ChainGetTipSetByHeight"\} [1-9]/);
   assert.equal((await rpc(ip.url, 'Filecoin.ChainGetMessagesInTipset', [null])).body.result, null, 'the head (the fork) includes no messages');
 
   const pr = await rpc(ip.url, 'Filecoin.ChainGetParentReceipts', [cidJson(forkCid)]);

@@ -15,6 +15,9 @@ export interface Metrics {
   cacheMisses: client.Counter<'cache'>;
   storeReads: client.Counter<'op'>;
   blocksWritten: client.Counter;
+  blocksFetched: client.Counter;
+  bytesFetched: client.Counter;
+  headLag: client.Gauge;
   bytesWritten: client.Counter;
   wsConnections: client.Gauge;
   subscribers: client.Gauge;
@@ -38,6 +41,9 @@ export function createMetrics(prefix = 'filfollower_'): Metrics {
     cacheMisses: new client.Counter({ name: `${prefix}cache_misses_total`, help: 'Cache misses by cache', labelNames: ['cache'], registers: r }),
     storeReads: new client.Counter({ name: `${prefix}store_reads_total`, help: 'Reads sent to the store, by operation', labelNames: ['op'], registers: r }),
     blocksWritten: new client.Counter({ name: `${prefix}blocks_written_total`, help: 'IPLD blocks written to the store', registers: r }),
+    blocksFetched: new client.Counter({ name: `${prefix}blocks_fetched_total`, help: 'IPLD blocks fetched from the upstream', registers: r }),
+    bytesFetched: new client.Counter({ name: `${prefix}block_bytes_fetched_total`, help: 'Bytes of IPLD blocks fetched from the upstream', registers: r }),
+    headLag: new client.Gauge({ name: `${prefix}head_lag_epochs`, help: 'Upstream head height minus committed head height (leader) or store head minus own head (follower)', registers: r }),
     bytesWritten: new client.Counter({ name: `${prefix}block_bytes_written_total`, help: 'Bytes of IPLD blocks written to the store', registers: r }),
     wsConnections: new client.Gauge({ name: `${prefix}ws_connections`, help: 'Open WebSocket connections', registers: r }),
     subscribers: new client.Gauge({ name: `${prefix}chainnotify_subscribers`, help: 'Open ChainNotify channels', registers: r }),

@@ -18,6 +18,7 @@ import { sleep } from '../common/runtime.js';
 import { networkForGenesis } from '../chain/network.js';
 import { Leader } from './leader.js';
 import { CarReplaySource } from './car-source.js';
+import { UpstreamSync } from './upstream-source.js';
 import { FULL_API_VERSION_1, SOFTWARE_VERSION } from '../follower/api.js';
 
 /** A running leader. */
@@ -25,8 +26,10 @@ export interface LeaderHandle {
   app: FastifyInstance;
   leader: Leader;
   url: string;
-  /** Resolves when the replay has reached the CAR's last tipset. */
+  /** Resolves when the replay has reached the CAR's last tipset (immediately in upstream mode). */
   replayed: Promise<void>;
+  /** The upstream follower, in upstream mode. */
+  sync?: UpstreamSync;
   stop(): Promise<void>;
 }
 
@@ -43,13 +46,20 @@ export function resolveCarPath(cfg: Config): string {
  */
 export async function runLeader(cfg: Config, store: Store, log: Logger): Promise<LeaderHandle> {
   const metrics = createMetrics();
-  const carPath = resolveCarPath(cfg);
-  const source = await CarReplaySource.open(carPath);
-  const steps = source.steps();
-  const network = networkForGenesis(source.tipsets[0]!.key[0]!.toString());
+  const upstreamUrl = cfg.upstreamUrl as string | undefined;
+  const carPath = upstreamUrl ? null : resolveCarPath(cfg);
+  const source = carPath ? await CarReplaySource.open(carPath) : null;
+  const steps = source ? source.steps() : [];
+  let network = source ? networkForGenesis(source.tipsets[0]!.key[0]!.toString()) : networkForGenesis('');
   const notifier = new HeadNotifier(() => network.prefix);
   const leader = new Leader({ store, notifier, log: log.child({ component: 'leader' }), metrics });
   const resumed = await leader.resume();
+  const learnNetwork = async (): Promise<void> => {
+    // upstream mode: the network follows from the store's genesis, when it has one
+    const g = await store.index.canonicalAt(0, 'after').catch(() => null);
+    if (g && g.height === 0) network = networkForGenesis(g.key[0]!.toString());
+  };
+  if (!source) await learnNetwork();
 
   const methods = new Map([
     ['Filecoin.ChainNotify', notifier.methodSpec()],
@@ -76,7 +86,37 @@ export async function runLeader(cfg: Config, store: Store, log: Logger): Promise
     readyz: () => ({ ok: !!leader.currentHead, height: leader.currentHead?.height ?? null }),
   });
   const url = await app.listen({ host: cfg.leaderHost as string, port: cfg.leaderPort as number });
-  log.info({ url, car: carPath, tipsets: steps.length, resumedAt: resumed?.height ?? null }, 'leader listening');
+  log.info({ url, car: carPath, upstream: upstreamUrl ?? null, tipsets: steps.length, resumedAt: resumed?.height ?? null }, 'leader listening');
+
+  if (upstreamUrl) {
+    const sync = new UpstreamSync(
+      {
+        url: upstreamUrl,
+        token: cfg.upstreamToken as string | undefined,
+        backfillEpochs: (cfg.backfillEpochs as number) ?? 900,
+        concurrency: (cfg.fetchConcurrency as number) ?? 16,
+        reconnectMaxMs: 10_000,
+      },
+      { leader, store, log: log.child({ component: 'upstream' }), metrics },
+    );
+    notifier.onChange(() => {
+      if (sync.upstreamHeight !== null && leader.currentHead) metrics.headLag.set(sync.upstreamHeight - leader.currentHead.height);
+      if (network.name === 'unknown') void learnNetwork();
+    });
+    sync.start();
+    return {
+      app,
+      leader,
+      url,
+      sync,
+      replayed: Promise.resolve(),
+      stop: async () => {
+        await sync.stop();
+        notifier.closeAll();
+        await app.close();
+      },
+    };
+  }
 
   let stopped = false;
   const epochMs = cfg.epochMs as number;

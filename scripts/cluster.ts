@@ -37,7 +37,10 @@ export async function runCluster(cfg: Config): Promise<void> {
     });
   };
   const leaderPort = cfg.leaderPort as number;
-  spawnChild('leader', ['leader', '--leader-host', cfg.leaderHost as string, '--leader-port', String(leaderPort), '--car', resolveCarPath(cfg), '--epoch-ms', String(cfg.epochMs)]);
+  const leaderArgs = ['leader', '--leader-host', cfg.leaderHost as string, '--leader-port', String(leaderPort), '--car', resolveCarPath(cfg), '--epoch-ms', String(cfg.epochMs)];
+  if (cfg.upstreamUrl) leaderArgs.push('--upstream-url', cfg.upstreamUrl as string, '--backfill-epochs', String(cfg.backfillEpochs), '--fetch-concurrency', String(cfg.fetchConcurrency));
+  if (cfg.upstreamToken) leaderArgs.push('--upstream-token', cfg.upstreamToken as string);
+  spawnChild('leader', leaderArgs);
   const followerUrls: string[] = [];
   const n = cfg.followers as number;
   for (let i = 0; i < n; i++) {
@@ -66,7 +69,9 @@ export async function runCluster(cfg: Config): Promise<void> {
       '',
       'fil-follower cluster',
       `  store     ${store.redactedUrl}`,
-      `  leader    ws://${cfg.leaderHost}:${leaderPort}/rpc/v1 replaying ${resolveCarPath(cfg)} every ${cfg.epochMs} ms`,
+      cfg.upstreamUrl
+        ? `  leader    ws://${cfg.leaderHost}:${leaderPort}/rpc/v1 following ${cfg.upstreamUrl}`
+        : `  leader    ws://${cfg.leaderHost}:${leaderPort}/rpc/v1 replaying ${resolveCarPath(cfg)} every ${cfg.epochMs} ms`,
       ...followerUrls.map((u, i) => `  follower  ${u}/rpc/v1 (follower-${i + 1})`),
       `  balancer  ${lbUrl}  (WebSocket: ws://${cfg.lbHost}:${cfg.lbPort}/rpc/v1)`,
       '  Ctrl-C stops everything.',

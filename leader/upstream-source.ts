@@ -188,45 +188,72 @@ export class UpstreamSync {
   /**
    * Fetch and store everything reachable from the tipset's headers (TxMeta, message
    * AMTs and messages, receipts and events, state) that the store lacks, stopping
-   * at stored blocks, `concurrency` requests at a time.
+   * at stored blocks, `concurrency` fetches at a time.
+   *
+   * Blocks are written bottom-up (a block only after every block it links to), so a
+   * stored block always has its whole subtree stored: that is what makes stopping
+   * at stored blocks safe after a crash at any moment. A block the upstream lacks
+   * (pruned state) is skipped and counted.
    */
   private async fetchReachable(ts: TipSet): Promise<number> {
     const { store } = this.deps;
-    const queue: CID[] = [];
-    const seen = new Set<string>();
-    for (const b of ts.blocks) queue.push(b.header.messages, b.header.parentMessageReceipts, b.header.parentStateRoot);
-    // genesis's Parents is not a tipset but the "Filecoin genesis" block (sha2-256): keep it too
-    if (ts.height === 0) queue.push(...ts.parents);
-    let pending: Block[] = [];
+    const done = new Map<string, Promise<void>>();
     let written = 0;
-    const flush = async (): Promise<void> => {
-      if (pending.length === 0) return;
+    let pending: Block[] = [];
+    let flushing: Promise<void> = Promise.resolve();
+    const flush = (): Promise<void> => {
       const batch = pending;
       pending = [];
-      await store.blockstore.putMany(batch);
-      written += batch.length;
-      this.deps.metrics.blocksWritten.inc(batch.length);
-      this.deps.metrics.bytesWritten.inc(batch.reduce((n, b) => n + b.bytes.length, 0));
+      // batches go out in order, each one statement: children always land first
+      flushing = flushing.then(async () => {
+        if (batch.length === 0) return;
+        await store.blockstore.putMany(batch);
+        written += batch.length;
+        this.deps.metrics.blocksWritten.inc(batch.length);
+        this.deps.metrics.bytesWritten.inc(batch.reduce((n, b) => n + b.bytes.length, 0));
+      });
+      return flushing;
     };
-    const worker = async (): Promise<void> => {
-      while (queue.length > 0 && !this.stopped) {
-        const cid = queue.shift()!;
-        const k = cid.toString();
-        if (seen.has(k)) continue;
-        seen.add(k);
-        if (await store.blockstore.has(cid)) continue;
-        const b = await this.fetchBlock(cid);
-        if (!b) {
-          this.missingBlocks++;
-          continue;
-        }
-        pending.push(b);
-        for (const l of linksOf(b.cid, b.bytes)) if (!seen.has(l.toString())) queue.push(l);
-        if (pending.length >= (this.opts.writeBatch ?? 1000)) await flush();
+    let inFlight = 0;
+    const waiters: Array<() => void> = [];
+    const acquire = async (): Promise<void> => {
+      while (inFlight >= this.opts.concurrency) await new Promise<void>((r) => waiters.push(r));
+      inFlight++;
+    };
+    const release = (): void => {
+      inFlight--;
+      waiters.shift()?.();
+    };
+    const ensure = (cid: CID): Promise<void> => {
+      const k = cid.toString();
+      let p = done.get(k);
+      if (!p) {
+        p = (async () => {
+          if (this.stopped) throw new Error('stopped');
+          await acquire();
+          let b: Block | null;
+          try {
+            if (await store.blockstore.has(cid)) return;
+            b = await this.fetchBlock(cid);
+          } finally {
+            release();
+          }
+          if (!b) {
+            this.missingBlocks++;
+            return;
+          }
+          await Promise.all(linksOf(b.cid, b.bytes).map(ensure));
+          pending.push(b);
+          if (pending.length >= (this.opts.writeBatch ?? 1000)) await flush();
+        })();
+        done.set(k, p);
       }
+      return p;
     };
-    // workers stop when the queue drains; restart until no worker finds more work
-    while (queue.length > 0 && !this.stopped) await Promise.all(Array.from({ length: this.opts.concurrency }, worker));
+    const roots = ts.blocks.flatMap((b) => [b.header.messages, b.header.parentMessageReceipts, b.header.parentStateRoot]);
+    // genesis's Parents is not a tipset but the "Filecoin genesis" block (sha2-256): keep it too
+    if (ts.height === 0) roots.push(...ts.parents);
+    await Promise.all(roots.map(ensure));
     await flush();
     return written;
   }

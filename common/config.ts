@@ -7,7 +7,7 @@
 import { z } from 'zod';
 
 /** Which subcommands read a setting. */
-export type Command = 'start' | 'leader' | 'follower' | 'lb' | 'migrate';
+export type Command = 'start' | 'leader' | 'follower' | 'lb' | 'migrate' | 'import';
 
 /** One setting. */
 export interface Setting {
@@ -25,13 +25,13 @@ export interface Setting {
   aliases?: string[];
 }
 
-const ALL: Command[] = ['start', 'leader', 'follower', 'lb', 'migrate'];
+const ALL: Command[] = ['start', 'leader', 'follower', 'lb', 'migrate', 'import'];
 
 /** The registry. */
 export const SETTINGS: Setting[] = [
-  { key: 'storeUrl', env: 'STORE_URL', aliases: ['DATABASE_URL'], flag: 'store-url', type: 'string', default: undefined, secret: true, commands: ['start', 'leader', 'follower', 'migrate'], description: 'Shared store URL (`postgres://user:pass@host:port/db`, PostgreSQL or YugabyteDB YSQL). Unset: the embedded PostgreSQL.' },
-  { key: 'embeddedPgDir', env: 'EMBEDDED_PG_DIR', flag: 'embedded-pg-dir', type: 'string', default: '.data/pg', commands: ['start', 'leader', 'follower', 'migrate'], description: 'Data directory of the embedded PostgreSQL (relative to the project root).' },
-  { key: 'embeddedPgPort', env: 'EMBEDDED_PG_PORT', flag: 'embedded-pg-port', type: 'int', default: 54329, commands: ['start', 'leader', 'follower', 'migrate'], description: 'Port of the embedded PostgreSQL on 127.0.0.1.' },
+  { key: 'storeUrl', env: 'STORE_URL', aliases: ['DATABASE_URL'], flag: 'store-url', type: 'string', default: undefined, secret: true, commands: ['start', 'leader', 'follower', 'migrate', 'import'], description: 'Shared store URL (`postgres://user:pass@host:port/db`, PostgreSQL or YugabyteDB YSQL). Unset: the embedded PostgreSQL.' },
+  { key: 'embeddedPgDir', env: 'EMBEDDED_PG_DIR', flag: 'embedded-pg-dir', type: 'string', default: '.data/pg', commands: ['start', 'leader', 'follower', 'migrate', 'import'], description: 'Data directory of the embedded PostgreSQL (relative to the project root).' },
+  { key: 'embeddedPgPort', env: 'EMBEDDED_PG_PORT', flag: 'embedded-pg-port', type: 'int', default: 54329, commands: ['start', 'leader', 'follower', 'migrate', 'import'], description: 'Port of the embedded PostgreSQL on 127.0.0.1.' },
   { key: 'car', env: 'CAR', flag: 'car', type: 'string', default: 'chain/mainnet-h0-341.car', commands: ['start', 'leader'], description: 'CAR file the leader replays (CARv1 or .car.zst); relative paths are under FIXTURES_DIR.' },
   { key: 'epochMs', env: 'EPOCH_MS', flag: 'epoch-ms', type: 'int', default: 500, commands: ['start', 'leader'], description: 'Replay pace: ms between tipsets (0 = as fast as possible).' },
   { key: 'fixturesDir', env: 'FIXTURES_DIR', flag: 'fixtures-dir', type: 'string', default: '../shared/data', commands: ['start', 'leader'], description: 'Folder of real chain data (relative to the project root).' },

@@ -28,7 +28,7 @@ export class MemoryChainIndex implements ChainIndex {
     for (const { tipset, messages } of applies) {
       const k = tipset.keyCid.toString();
       for (const [kk, r] of this.tipsets) if (r.height === tipset.height && !r.reverted && kk !== k) r.reverted = true;
-      this.tipsets.set(k, { key: tipset.key, height: tipset.height, parent: tipSetKeyCid(tipset.parents).toString(), reverted: false, messages: messages.map(String) });
+      this.tipsets.set(k, { key: tipset.key, height: tipset.height, parent: tipSetKeyCid(tipset.parents).toString(), reverted: false, messages: (messages ?? []).map(String) });
     }
   }
 
@@ -65,6 +65,23 @@ export class MemoryChainIndex implements ChainIndex {
     let best: Row | null = null;
     for (const r of this.tipsets.values()) if (!r.reverted && r.parent === k && (!best || r.height < best.height)) best = r;
     return best ? { key: best.key, height: best.height } : null;
+  }
+
+  private readonly imports = new Map<number, { path: string; done: boolean }>();
+
+  async importStarted(path: string): Promise<number> {
+    const id = this.imports.size + 1;
+    this.imports.set(id, { path, done: false });
+    return id;
+  }
+
+  async importFinished(id: number): Promise<void> {
+    const path = this.imports.get(id)?.path;
+    for (const r of this.imports.values()) if (r.path === path) r.done = true;
+  }
+
+  async unfinishedImports(): Promise<string[]> {
+    return [...this.imports.values()].filter((r) => !r.done).map((r) => r.path);
   }
 
   async isCanonical(keyCid: CID): Promise<boolean> {

@@ -38,6 +38,7 @@ export class PgChainIndex implements ChainIndex {
            ON CONFLICT (tipset_key_cid) DO UPDATE SET reverted = FALSE`,
           [k, buf(tipSetKeyBytes(ts.key)), ts.height, buf(tipSetKeyCid(ts.parents).bytes)],
         );
+        if (messages === null) continue; // messages unknown: leave the tipset's messages unindexed
         const idx = messages.length === 0 ? [-1] : messages.map((_, i) => i);
         const cids = messages.length === 0 ? [null] : messages.map((c) => buf(c.bytes));
         await client.query(
@@ -101,6 +102,21 @@ export class PgChainIndex implements ChainIndex {
     });
     const row = r.rows[0];
     return row ? { key: tipSetKeyFromBytes(row.tipset_key), height: Number(row.height) } : null;
+  }
+
+  async importStarted(path: string): Promise<number> {
+    const r = await this.pool.query<{ id: string }>('INSERT INTO imports (path) VALUES ($1) RETURNING id', [path]);
+    return Number(r.rows[0]!.id);
+  }
+
+  async importFinished(id: number, blocks: number): Promise<void> {
+    await this.pool.query('UPDATE imports SET finished_at = now(), blocks = $2 WHERE id = $1', [id, blocks]);
+    // an import that completed supersedes earlier interrupted ones of the same file
+    await this.pool.query('UPDATE imports SET finished_at = now() WHERE finished_at IS NULL AND path = (SELECT path FROM imports WHERE id = $1)', [id]);
+  }
+
+  async unfinishedImports(): Promise<string[]> {
+    return (await this.pool.query<{ path: string }>('SELECT path FROM imports WHERE finished_at IS NULL ORDER BY id')).rows.map((r) => r.path);
   }
 
   async isCanonical(keyCid: CID): Promise<boolean> {

@@ -17,8 +17,8 @@ export interface IndexedTipSet {
 /** A tipset to record as canonical, with the messages it includes in execution order. */
 export interface AppliedTipSet {
   tipset: TipSet;
-  /** Message CIDs as ChainGetMessagesInTipset lists them (the CID each is known by). */
-  messages: CID[];
+  /** Message CIDs as ChainGetMessagesInTipset lists them (the CID each is known by); null when unknown (not indexed). */
+  messages: CID[] | null;
 }
 
 /** Where a message was included. */
@@ -53,6 +53,12 @@ export interface ChainIndex {
   messageInclusions(messageCid: CID): Promise<MessageInclusion[]>;
   /** The canonical child of a tipset (the tipset whose parents it is), or null. */
   canonicalChild(keyCid: CID): Promise<IndexedTipSet | null>;
+  /** Record that a snapshot import started; returns its id. */
+  importStarted(path: string): Promise<number>;
+  /** Record that an import finished. */
+  importFinished(id: number, blocks: number): Promise<void>;
+  /** Paths of imports that started and never finished. */
+  unfinishedImports(): Promise<string[]>;
   /** Whether the tipset is indexed and not reverted. */
   isCanonical(keyCid: CID): Promise<boolean>;
   /** Release connections. */

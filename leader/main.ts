@@ -89,6 +89,11 @@ export async function runLeader(cfg: Config, store: Store, log: Logger): Promise
   log.info({ url, car: carPath, upstream: upstreamUrl ?? null, tipsets: steps.length, resumedAt: resumed?.height ?? null }, 'leader listening');
 
   if (upstreamUrl) {
+    const unfinished = await store.index.unfinishedImports();
+    if (unfinished.length > 0) {
+      await app.close();
+      throw new Error(`an import of ${unfinished[0]} did not finish: run \`fil-follower import ${unfinished[0]}\` again before syncing`);
+    }
     const sync = new UpstreamSync(
       {
         url: upstreamUrl,

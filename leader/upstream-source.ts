@@ -168,6 +168,14 @@ export class UpstreamSync {
     return { cid, bytes };
   }
 
+  /** Store blocks and count them. */
+  private async write(blocks: Block[]): Promise<void> {
+    if (blocks.length === 0) return;
+    await this.deps.store.blockstore.putMany(blocks);
+    this.deps.metrics.blocksWritten.inc(blocks.length);
+    this.deps.metrics.bytesWritten.inc(blocks.reduce((n, b) => n + b.bytes.length, 0));
+  }
+
   /** Headers of a tipset: from the store when present, else from the upstream. */
   private async loadTipSet(key: TipSetKey): Promise<{ tipset: TipSet; fetched: Block[] }> {
     const stored = await this.deps.store.blockstore.getMany(key);
@@ -207,10 +215,8 @@ export class UpstreamSync {
       // batches go out in order, each one statement: children always land first
       flushing = flushing.then(async () => {
         if (batch.length === 0) return;
-        await store.blockstore.putMany(batch);
+        await this.write(batch);
         written += batch.length;
-        this.deps.metrics.blocksWritten.inc(batch.length);
-        this.deps.metrics.bytesWritten.inc(batch.reduce((n, b) => n + b.bytes.length, 0));
       });
       return flushing;
     };
@@ -291,7 +297,7 @@ export class UpstreamSync {
     const loaded: TipSet[] = [];
     for (const key of applies) {
       const { tipset, fetched } = await this.loadTipSet(key);
-      await this.deps.store.blockstore.putMany(fetched);
+      await this.write(fetched);
       await this.fetchReachable(tipset);
       if (reorg) loaded.push(tipset);
       else await leader.advance(tipset, []); // extensions commit tipset by tipset
@@ -307,7 +313,7 @@ export class UpstreamSync {
     let key = target;
     for (;;) {
       const { tipset, fetched } = await this.loadTipSet(key);
-      await this.deps.store.blockstore.putMany(fetched);
+      await this.write(fetched);
       chain.unshift(tipset);
       if (tipset.height === 0 || chain[chain.length - 1]!.height - tipset.height >= this.opts.backfillEpochs) break;
       key = tipset.parents;

@@ -55,6 +55,16 @@ test('backfill from genesis, then follow the upstream clock; the upstream gone a
   await upstream.serve();
   await waitFor(async () => (await headOf(cluster.lbUrl))?.Height === 341, 60_000, 'caught up to 341');
   for (const f of cluster.followerUrls) await waitFor(async () => (await headOf(`${f}/rpc/v1`))?.Height === 341, 20_000, `${f} at 341`);
+  // the leader's sync metrics
+  const metrics = await (await fetch(cluster.leaderUrl.replace('ws://', 'http://').replace('/rpc/v1', '/debug/metrics'))).text();
+  const value = (name: string): number => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(metrics)?.[1]);
+  assert.equal(value('filfollower_head_height_epochs'), 341);
+  assert.equal(value('filfollower_upstream_head_height_epochs'), 341);
+  assert.equal(value('filfollower_head_lag_epochs'), 0);
+  assert.ok(value('filfollower_blocks_fetched_total') > 8000, 'blocks fetched');
+  assert.ok(value('filfollower_block_bytes_fetched_total') > 2_500_000, 'bytes fetched');
+  assert.ok(value('filfollower_blocks_written_total') > 8000, 'blocks written');
+  assert.equal(value('filfollower_upstream_up'), 1);
 });
 
 test('the store holds exactly the CAR blocks reachable from its headers; answers equal the CAR source', async () => {

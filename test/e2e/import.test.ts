@@ -1,0 +1,107 @@
+/**
+ * `fil-follower import`: real snapshots in (zstd, Forest's framed zstd, plain CARv1),
+ * the chain indexed and the roots tipset made the head; a corrupt or truncated file
+ * stops with the offset and CID and leaves the head where it was.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { fixture, projectPath } from '../../common/paths.js';
+import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../common/embedded-postgres.js';
+import { openStore, type Store } from '../../common/store.js';
+import { silentLogger } from '../../common/logger.js';
+import { freePort } from '../helpers/cluster.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'filf-import-'));
+let pgh: EmbeddedPostgresHandle;
+let store: Store;
+
+before(async () => {
+  pgh = await startEmbeddedPostgres({ dataDir: join(tmp, 'pg'), port: await freePort(), log: silentLogger() });
+  store = await openStore(pgh.url, { migrate: true });
+});
+after(async () => {
+  await store?.close();
+  await pgh?.stop();
+});
+
+function importCli(file: string): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [projectPath('dist', 'cli.js'), 'import', file, '--store-url', pgh.url], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, LOG_LEVEL: 'error' } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+async function blockCount(): Promise<number> {
+  const c = new pg.Client({ connectionString: pgh.url });
+  await c.connect();
+  const n = Number((await c.query('SELECT count(*) AS n FROM blocks')).rows[0].n);
+  await c.end();
+  return n;
+}
+
+test('mainnet-h0-3.car.zst, then the Forest framed copy (idempotent), then mainnet-h0-341.car', async () => {
+  const a = importCli(fixture('chain', 'mainnet-h0-3.car.zst'));
+  assert.equal(a.status, 0, a.stderr);
+  assert.match(a.stdout, /imported 1,222 blocks .* 4 tipsets indexed; head 3/);
+  assert.match(a.stderr, /import mainnet-h0-3\.car\.zst .*100\.0% 1,222 blocks/, 'progress bar with blocks, bytes, rate');
+  assert.equal(await blockCount(), 1222);
+  assert.equal((await store.index.getHead())!.height, 3);
+
+  const b = importCli(fixture('chain', 'mainnet-h0-3.forest.car.zst'));
+  assert.equal(b.status, 0, b.stderr);
+  assert.equal(await blockCount(), 1222, 'the same blocks: nothing duplicated');
+
+  const c = importCli(fixture('chain', 'mainnet-h0-341.car'));
+  assert.equal(c.status, 0, c.stderr);
+  assert.match(c.stdout, /imported 8,475 blocks .* 319 tipsets indexed; head 341/);
+  assert.equal(await blockCount(), 8475);
+  const head = (await store.index.getHead())!;
+  assert.equal(head.height, 341);
+  assert.equal((await store.index.canonicalAt(4, 'before'))!.height, 3, 'null round 4: the tipset before');
+  assert.deepEqual(await store.index.unfinishedImports(), []);
+});
+
+test('a flipped byte and a truncated file: the named error, exit 1, the head unchanged', async () => {
+  const headBefore = (await store.index.getHead())!;
+  const bytes = readFileSync(fixture('chain', 'mainnet-h0-39.car'));
+  // find the 50th block's section to corrupt
+  let n = 0;
+  let target: { cid: string; offset: number } | null = null;
+  // locate the 50th section by reading the CARv1 framing independently: varint header, then sections
+  const varint = (buf: Uint8Array, at: number): [number, number] => {
+    let v = 0, s = 0, i = at;
+    for (;;) { const x = buf[i++]!; v += (x & 0x7f) * 2 ** s; if (!(x & 0x80)) return [v, i]; s += 7; }
+  };
+  let [hl, pos] = varint(bytes, 0);
+  pos += hl;
+  while (pos < bytes.length) {
+    const start = pos;
+    const [len, body] = varint(bytes, pos);
+    if (++n === 50) {
+      const { CID } = await import('multiformats/cid');
+      const [cid] = CID.decodeFirst(bytes.subarray(body, body + len));
+      target = { cid: cid.toString(), offset: start };
+      const flipped = Buffer.from(bytes);
+      flipped[body + len - 3] ^= 0x55;
+      writeFileSync(join(tmp, 'flipped.car'), flipped);
+      break;
+    }
+    pos = body + len;
+  }
+  const f = importCli(join(tmp, 'flipped.car'));
+  assert.equal(f.status, 1);
+  assert.match(f.stderr, new RegExp(`flipped\\.car: block bytes do not match their CID at byte offset ${target!.offset} \\(block ${target!.cid}\\)`));
+
+  writeFileSync(join(tmp, 'truncated.car.zst'), readFileSync(fixture('chain', 'mainnet-h0-3.car.zst')).subarray(0, 200_000));
+  const t = importCli(join(tmp, 'truncated.car.zst'));
+  assert.equal(t.status, 1);
+  assert.match(t.stderr, /truncated\.car\.zst: .*(truncated|zstd).* at byte offset \d+/);
+
+  const headAfter = (await store.index.getHead())!;
+  assert.deepEqual(headAfter.key.map(String), headBefore.key.map(String));
+  assert.equal(headAfter.height, 341);
+  // the interrupted imports are recorded, so an upstream leader refuses to sync until they are re-run
+  assert.equal((await store.index.unfinishedImports()).length, 2);
+});

@@ -82,35 +82,39 @@ export async function importCar(path: string, store: Store, log: Logger, opts: I
   bar?.finish({ done: p.blocks, fraction: 1, detail: mb(p.carBytes) });
   await store.index.importFinished(importId, p.blocks);
 
-  // the chain: roots tipset and its ancestors, as far as the snapshot has headers
   const writeSeconds = (Date.now() - started) / 1000;
   const reader = new ChainReader(blockstore);
-  let chain: TipSet[] = [];
+  // the chain: the roots tipset and its ancestors, as far down as the snapshot has
+  // headers, indexed in pages of 200 while walking down (memory stays bounded)
+  let head: TipSet | null = null;
   try {
-    let ts: TipSet | null = await reader.loadTipSet(roots);
-    while (ts) {
-      chain.push(ts);
-      if (ts.height === 0) break;
-      ts = await reader.parentOf(ts).catch(() => null);
-    }
+    head = await reader.loadTipSet(roots);
   } catch {
-    chain = [];
+    head = null; // the roots are not block headers (e.g. a state snapshot)
   }
-  chain.reverse();
+  let tipsets = 0;
   let headHeight: number | null = null;
-  if (chain.length > 0) {
+  if (head) {
     const ibar = opts.progress === false ? null : new Progress('index', 'tipsets');
-    for (let i = 0; i < chain.length; i += 200) {
-      const part = chain.slice(i, i + 200);
-      const applies = await Promise.all(part.map(async (t) => ({ tipset: t, messages: await reader.messagesForTipset(t).then((m) => m.map((x) => x.cid), () => null) })));
+    let page: TipSet[] = [];
+    const indexPage = async (): Promise<void> => {
+      const applies = await Promise.all(page.map(async (t) => ({ tipset: t, messages: await reader.messagesForTipset(t).then((m) => m.map((x) => x.cid), () => null) })));
       await store.index.applyHeadChange([], applies);
-      ibar?.update({ done: i + part.length, fraction: (i + part.length) / chain.length });
+      tipsets += page.length;
+      page = [];
+      ibar?.update({ done: tipsets, fraction: head!.height > 0 ? 1 - (applies[applies.length - 1]!.tipset.height / head!.height) : 1 });
+    };
+    for (let ts: TipSet | null = head; ts; ) {
+      page.push(ts);
+      if (page.length >= 200) await indexPage();
+      ts = ts.height === 0 ? null : await reader.parentOf(ts).catch(() => null);
     }
-    ibar?.finish({ done: chain.length, fraction: 1 });
+    await indexPage();
+    ibar?.finish({ done: tipsets, fraction: 1 });
     const leader = new Leader({ store, notifier: new HeadNotifier(() => 't'), log, metrics: createMetrics() });
     await leader.resume();
-    await leader.advance(chain[chain.length - 1]!, []);
-    headHeight = chain[chain.length - 1]!.height;
+    await leader.advance(head, []);
+    headHeight = head.height;
   }
   const summary: ImportSummary = {
     path,
@@ -120,7 +124,7 @@ export async function importCar(path: string, store: Store, log: Logger, opts: I
     seconds: (Date.now() - started) / 1000,
     writeSeconds,
     roots: roots.map(String),
-    tipsets: chain.length,
+    tipsets,
     headHeight,
   };
   log.info(summary, 'import complete');

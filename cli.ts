@@ -19,6 +19,9 @@ import { runBalancer } from './loadbalancer/balancer.js';
 import { runCluster } from './scripts/cluster.js';
 import { importCar } from './leader/import.js';
 import { resolve } from 'node:path';
+import { backendOf } from './common/store.js';
+import { cqlMigrations } from './common/cql.js';
+import { migrationsText, parseDialect } from './migrations/migrate.js';
 
 const program = new Cli('fil-follower').description('Horizontally scalable read-only Lotus JSON-RPC gateway').showHelpAfterError();
 
@@ -82,19 +85,30 @@ withSettings(program.command('lb').description('JSON-RPC load balancer over foll
   }
 });
 
-withSettings(program.command('migrate').description('create or upgrade the store schema (safe to run twice)'), 'migrate').action(async (flags) => {
-  try {
-    const cfg = loadConfig('migrate', flags);
-    const log = createLogger('migrate', cfg.logLevel as string);
-    const store = await openConfiguredStore(cfg, log, { migrate: false });
-    const applied = await store.migrate();
-    log.info({ applied }, applied.length ? 'migrations applied' : 'schema up to date');
-    await store.close();
-    await store.stopEmbedded();
-  } catch (e) {
-    fail(e);
-  }
-});
+withSettings(program.command('migrate').description('create or upgrade the store schema (safe to run twice)'), 'migrate')
+  .option('--dialect <dialect>', 'with --dry-run: postgres, yugabyte or cql (default: from STORE_URL, else postgres)')
+  .option('--dry-run', 'print the migrations instead of applying them (needs no database)')
+  .action(async (flags) => {
+    try {
+      const cfg = loadConfig('migrate', flags);
+      if (flags.dryRun) {
+        const url = cfg.storeUrl as string | undefined;
+        const dialect = (flags.dialect as string | undefined) ?? (url ? (backendOf(url).kind === 'cql' ? 'cql' : (backendOf(url) as { dialect: string }).dialect) : 'postgres');
+        if (dialect === 'cql') {
+          for (const m of await cqlMigrations()) process.stdout.write(`-- migration ${String(m.version).padStart(3, '0')}_${m.name} (cql)\n${m.statements.map((x) => x + ';').join('\n')}\n\n`);
+        } else process.stdout.write(await migrationsText(parseDialect(dialect)));
+        return;
+      }
+      const log = createLogger('migrate', cfg.logLevel as string);
+      const store = await openConfiguredStore(cfg, log, { migrate: false });
+      const applied = await store.migrate();
+      log.info({ applied }, applied.length ? 'migrations applied' : 'schema up to date');
+      await store.close();
+      await store.stopEmbedded();
+    } catch (e) {
+      fail(e);
+    }
+  });
 
 withSettings(program.command('import').argument('<file>', 'CAR snapshot: .car, .car.zst or .forest.car.zst').description('import a CAR snapshot into the store (streamed, verified, batched); its roots tipset becomes the head'), 'import').action(async (file: string, flags) => {
   try {

@@ -1,14 +1,23 @@
 /**
- * Opening the shared store (blockstore + chain index) from one URL.
- * `postgres://…` (PostgreSQL or YugabyteDB YSQL) today; the URL's password is
- * redacted whenever it is printed.
+ * Opening the shared store (blockstore + chain index) from one URL, `STORE_URL`
+ * (`DATABASE_URL` is an alias):
+ *   postgres://user:pass@host:5432/db     PostgreSQL (postgres dialect)
+ *   yugabyte://user:pass@host:5433/db     YugabyteDB YSQL (yugabyte dialect: HASH/ASC
+ *                                         sharding, pre-split tablets); uses the
+ *                                         cluster-aware `@yugabytedb/pg` when installed
+ *   cassandra://host:9042/keyspace?…      Apache Cassandra (see common/cql.ts)
+ *   ycql://host:9042/keyspace?…           YugabyteDB YCQL
+ * The URL's password is redacted whenever it is printed.
  */
 import pg from 'pg';
 import type { Blockstore } from '../blockstore/types.js';
 import { PgBlockstore } from '../blockstore/postgres.js';
+import { CqlBlockstore } from '../blockstore/cassandra.js';
 import type { ChainIndex } from '../indexer/types.js';
 import { PgChainIndex } from '../indexer/postgres.js';
-import { migrate } from '../migrations/migrate.js';
+import { CqlChainIndex } from '../indexer/cassandra.js';
+import { type SqlDialect, migrate } from '../migrations/migrate.js';
+import { cqlClient, migrateCql, parseCqlUrl } from './cql.js';
 
 /** The store a process works on. */
 export interface Store {
@@ -23,7 +32,7 @@ export interface Store {
 
 /** Options for {@link openStore}. */
 export interface OpenStoreOptions {
-  /** Pool size (connections). */
+  /** Pool size (connections), SQL backends. */
   poolSize?: number;
   /** Run migrations before returning. */
   migrate?: boolean;
@@ -33,13 +42,7 @@ export interface OpenStoreOptions {
 
 /** Replace the password in a URL with `***`. */
 export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return url.replace(/:\/\/([^:/@]+):[^@]*@/, '://$1:***@');
-  }
+  return url.replace(/^([a-z]+:\/\/[^:/@]+):[^@]*@/, '$1:***@');
 }
 
 /** The store cannot be reached or used. The message names the (redacted) URL. */
@@ -50,18 +53,32 @@ export class StoreUnavailableError extends Error {
   }
 }
 
-/**
- * Open the store at `url` and check it answers.
- * @throws StoreUnavailableError when it does not answer within the timeout;
- *   Error for an unsupported URL scheme.
- */
-export async function openStore(url: string, opts: OpenStoreOptions = {}): Promise<Store> {
+/** The backend a URL selects. */
+export function backendOf(url: string): { kind: 'sql'; dialect: SqlDialect } | { kind: 'cql' } {
   const scheme = url.split(':')[0];
-  if (scheme !== 'postgres' && scheme !== 'postgresql') {
-    throw new Error(`unsupported store URL scheme "${scheme}:" in ${redactUrl(url)} (supported: postgres://)`);
+  if (scheme === 'postgres' || scheme === 'postgresql') return { kind: 'sql', dialect: 'postgres' };
+  if (scheme === 'yugabyte' || scheme === 'ysql') return { kind: 'sql', dialect: 'yugabyte' };
+  if (scheme === 'cassandra' || scheme === 'ycql') return { kind: 'cql' };
+  throw new Error(`unsupported store URL scheme "${scheme}:" in ${redactUrl(url)} (supported: postgres://, yugabyte://, cassandra://, ycql://)`);
+}
+
+/** The `pg`-compatible driver: `@yugabytedb/pg` (cluster-aware) for YugabyteDB when installed, else `pg`. */
+async function sqlDriver(dialect: SqlDialect): Promise<typeof pg> {
+  if (dialect === 'yugabyte') {
+    try {
+      const name = '@yugabytedb/pg';
+      return ((await import(name)) as { default: typeof pg }).default;
+    } catch {
+      /* optional dependency not installed */
+    }
   }
-  const pool = new pg.Pool({
-    connectionString: url,
+  return pg;
+}
+
+async function openSql(url: string, dialect: SqlDialect, opts: OpenStoreOptions): Promise<Store> {
+  const driver = await sqlDriver(dialect);
+  const pool = new driver.Pool({
+    connectionString: url.replace(/^(yugabyte|ysql):/, 'postgres:'),
     max: opts.poolSize ?? 10,
     connectionTimeoutMillis: opts.connectTimeoutMs ?? 10_000,
     idleTimeoutMillis: 30_000,
@@ -69,7 +86,7 @@ export async function openStore(url: string, opts: OpenStoreOptions = {}): Promi
   pool.on('error', () => undefined); // idle-client errors surface on the next query instead
   try {
     await pool.query('SELECT 1');
-    if (opts.migrate) await migrate(pool, 'postgres');
+    if (opts.migrate) await migrate(pool, dialect);
   } catch (e) {
     await pool.end().catch(() => undefined);
     throw new StoreUnavailableError(url, e);
@@ -78,7 +95,46 @@ export async function openStore(url: string, opts: OpenStoreOptions = {}): Promi
     blockstore: new PgBlockstore(pool),
     index: new PgChainIndex(pool),
     redactedUrl: redactUrl(url),
-    migrate: () => migrate(pool, 'postgres'),
+    migrate: () => migrate(pool, dialect),
     close: () => pool.end(),
   };
+}
+
+async function openCql(url: string, opts: OpenStoreOptions): Promise<Store> {
+  let settings;
+  try {
+    settings = parseCqlUrl(url);
+  } catch (e) {
+    throw new Error(`invalid store URL ${redactUrl(url)}: ${(e as Error).message}`);
+  }
+  try {
+    if (opts.migrate) await migrateCql(settings);
+  } catch (e) {
+    throw new StoreUnavailableError(url, e);
+  }
+  const client = cqlClient(settings, settings.keyspace);
+  try {
+    await client.connect();
+    await client.execute('SELECT mh FROM blocks LIMIT 1');
+  } catch (e) {
+    await client.shutdown().catch(() => undefined);
+    throw new StoreUnavailableError(url, e);
+  }
+  return {
+    blockstore: new CqlBlockstore(client),
+    index: new CqlChainIndex(client),
+    redactedUrl: redactUrl(url),
+    migrate: () => migrateCql(settings),
+    close: () => client.shutdown(),
+  };
+}
+
+/**
+ * Open the store at `url` and check it answers.
+ * @throws StoreUnavailableError when it does not answer within the timeout;
+ *   Error for an unsupported URL.
+ */
+export async function openStore(url: string, opts: OpenStoreOptions = {}): Promise<Store> {
+  const b = backendOf(url);
+  return b.kind === 'sql' ? openSql(url, b.dialect, opts) : openCql(url, opts);
 }

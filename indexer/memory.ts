@@ -67,15 +67,15 @@ export class MemoryChainIndex implements ChainIndex {
     return best ? { key: best.key, height: best.height } : null;
   }
 
-  private readonly imports = new Map<number, { path: string; done: boolean }>();
+  private readonly imports = new Map<string, { path: string; done: boolean }>();
 
-  async importStarted(path: string): Promise<number> {
-    const id = this.imports.size + 1;
+  async importStarted(path: string): Promise<string> {
+    const id = String(this.imports.size + 1);
     this.imports.set(id, { path, done: false });
     return id;
   }
 
-  async importFinished(id: number): Promise<void> {
+  async importFinished(id: string): Promise<void> {
     const path = this.imports.get(id)?.path;
     for (const r of this.imports.values()) if (r.path === path) r.done = true;
   }

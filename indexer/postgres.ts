@@ -104,12 +104,12 @@ export class PgChainIndex implements ChainIndex {
     return row ? { key: tipSetKeyFromBytes(row.tipset_key), height: Number(row.height) } : null;
   }
 
-  async importStarted(path: string): Promise<number> {
+  async importStarted(path: string): Promise<string> {
     const r = await this.pool.query<{ id: string }>('INSERT INTO imports (path) VALUES ($1) RETURNING id', [path]);
-    return Number(r.rows[0]!.id);
+    return String(r.rows[0]!.id);
   }
 
-  async importFinished(id: number, blocks: number): Promise<void> {
+  async importFinished(id: string, blocks: number): Promise<void> {
     await this.pool.query('UPDATE imports SET finished_at = now(), blocks = $2 WHERE id = $1', [id, blocks]);
     // an import that completed supersedes earlier interrupted ones of the same file
     await this.pool.query('UPDATE imports SET finished_at = now() WHERE finished_at IS NULL AND path = (SELECT path FROM imports WHERE id = $1)', [id]);

@@ -53,10 +53,10 @@ export interface ChainIndex {
   messageInclusions(messageCid: CID): Promise<MessageInclusion[]>;
   /** The canonical child of a tipset (the tipset whose parents it is), or null. */
   canonicalChild(keyCid: CID): Promise<IndexedTipSet | null>;
-  /** Record that a snapshot import started; returns its id. */
-  importStarted(path: string): Promise<number>;
-  /** Record that an import finished. */
-  importFinished(id: number, blocks: number): Promise<void>;
+  /** Record that a snapshot import started; returns its (opaque) id. */
+  importStarted(path: string): Promise<string>;
+  /** Record that an import finished (earlier unfinished imports of the same file too). */
+  importFinished(id: string, blocks: number): Promise<void>;
   /** Paths of imports that started and never finished. */
   unfinishedImports(): Promise<string[]>;
   /** Whether the tipset is indexed and not reverted. */

@@ -9,8 +9,19 @@ import { join } from 'node:path';
 import type pg from 'pg';
 import { projectPath } from '../common/paths.js';
 
-/** SQL dialects with their own migration folder. */
-export type SqlDialect = 'postgres';
+/** SQL dialects with their own migration folder: PostgreSQL, and YugabyteDB YSQL (same SQL plus sharding clauses). */
+export type SqlDialect = 'postgres' | 'yugabyte';
+
+/** Parse a dialect name. @throws Error for an unknown one */
+export function parseDialect(s: string): SqlDialect {
+  if (s === 'postgres' || s === 'yugabyte') return s;
+  throw new Error(`unknown SQL dialect "${s}" (postgres, yugabyte)`);
+}
+
+/** The SQL a dry run prints: every migration of the dialect, in order, with a header line each. */
+export async function migrationsText(dialect: SqlDialect): Promise<string> {
+  return (await loadMigrations(dialect)).map((m) => `-- migration ${String(m.version).padStart(3, '0')}_${m.name} (${dialect})\n${m.sql.trim()}\n`).join('\n');
+}
 
 /** One migration file. */
 export interface Migration {
@@ -42,8 +53,11 @@ export async function migrate(pool: pg.Pool, dialect: SqlDialect = 'postgres'): 
   const migrations = await loadMigrations(dialect);
   const client = await pool.connect();
   const applied: number[] = [];
+  // YugabyteDB YSQL has no reliable advisory locks across versions: its migrations are
+  // written to be safe concurrently (IF NOT EXISTS, ON CONFLICT on the version row)
+  const lock = dialect === 'postgres';
   try {
-    await client.query('SELECT pg_advisory_lock($1)', [LOCK_KEY]);
+    if (lock) await client.query('SELECT pg_advisory_lock($1)', [LOCK_KEY]);
     await client.query(
       'CREATE TABLE IF NOT EXISTS schema_migrations (version INT PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())',
     );
@@ -53,7 +67,7 @@ export async function migrate(pool: pg.Pool, dialect: SqlDialect = 'postgres'): 
       await client.query('BEGIN');
       try {
         await client.query(m.sql);
-        await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+        await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2) ON CONFLICT (version) DO NOTHING', [m.version, m.name]);
         await client.query('COMMIT');
       } catch (e) {
         await client.query('ROLLBACK');
@@ -62,7 +76,7 @@ export async function migrate(pool: pg.Pool, dialect: SqlDialect = 'postgres'): 
       applied.push(m.version);
     }
   } finally {
-    await client.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]).catch(() => undefined);
+    if (lock) await client.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]).catch(() => undefined);
     client.release();
   }
   return applied;

@@ -1,0 +1,111 @@
+/**
+ * Connecting to Apache Cassandra or YugabyteDB YCQL through `cassandra-driver`,
+ * from one URL:
+ *   cassandra://host1:9042,host2:9042/keyspace?dc=datacenter1&consistency=QUORUM&replication=3
+ *   (`ycql://…` is the same for YugabyteDB's YCQL API)
+ * Options: `dc` (local data center, default datacenter1), `consistency` for reads and
+ * writes (default QUORUM), `replication` (SimpleStrategy factor, or `dc1:3,dc2:3` for
+ * NetworkTopologyStrategy; default 1) used when creating the keyspace, `timeoutMs`
+ * (request timeout, default 12000), `user`/`password` via the URL's userinfo.
+ * Token-aware routing over DC-aware round robin; the driver's default retry policy.
+ */
+import cassandra from 'cassandra-driver';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { projectPath } from './paths.js';
+
+/** Parsed CQL connection settings. */
+export interface CqlSettings {
+  contactPoints: string[];
+  keyspace: string;
+  localDataCenter: string;
+  consistency: number;
+  consistencyName: string;
+  replication: Record<string, string | number>;
+  timeoutMs: number;
+  credentials?: { username: string; password: string };
+}
+
+/** Parse a `cassandra://` / `ycql://` URL. @throws Error naming what is wrong */
+export function parseCqlUrl(url: string): CqlSettings {
+  const m = /^(cassandra|ycql):\/\/(?:([^:@/]+)(?::([^@/]*))?@)?([^/?]+)\/([A-Za-z_][A-Za-z0-9_]*)(?:\?(.*))?$/.exec(url);
+  if (!m) throw new Error('expected cassandra://host[:port][,host[:port]…]/keyspace[?dc=…&consistency=…&replication=…]');
+  const params = new URLSearchParams(m[6] ?? '');
+  const consistencyName = (params.get('consistency') ?? 'QUORUM').toUpperCase();
+  const consistency = (cassandra.types.consistencies as unknown as Record<string, number>)[consistencyName.toLowerCase().replace(/_(.)/g, (_, c: string) => c.toUpperCase())];
+  if (consistency === undefined) throw new Error(`unknown consistency "${consistencyName}"`);
+  const rep = params.get('replication') ?? '1';
+  const replication: Record<string, string | number> = /^\d+$/.test(rep)
+    ? { class: 'SimpleStrategy', replication_factor: Number(rep) }
+    : { class: 'NetworkTopologyStrategy', ...Object.fromEntries(rep.split(',').map((p) => { const [dc, n] = p.split(':'); return [dc!, Number(n)]; })) };
+  return {
+    contactPoints: m[4]!.split(',').map((h) => (h.includes(':') ? h : `${h}:9042`)),
+    keyspace: m[5]!,
+    localDataCenter: params.get('dc') ?? 'datacenter1',
+    consistency,
+    consistencyName,
+    replication,
+    timeoutMs: Number(params.get('timeoutMs') ?? 12_000),
+    credentials: m[2] ? { username: decodeURIComponent(m[2]), password: decodeURIComponent(m[3] ?? '') } : undefined,
+  };
+}
+
+/** A connected client (keyspace not yet selected). */
+export function cqlClient(s: CqlSettings, keyspace?: string): cassandra.Client {
+  return new cassandra.Client({
+    contactPoints: s.contactPoints,
+    localDataCenter: s.localDataCenter,
+    keyspace,
+    credentials: s.credentials,
+    policies: {
+      loadBalancing: new cassandra.policies.loadBalancing.TokenAwarePolicy(new cassandra.policies.loadBalancing.DCAwareRoundRobinPolicy(s.localDataCenter)),
+      retry: new cassandra.policies.retry.RetryPolicy(),
+    },
+    socketOptions: { connectTimeout: 5000, readTimeout: s.timeoutMs },
+    queryOptions: { consistency: s.consistency, prepare: true },
+  });
+}
+
+/** The CQL migrations, in version order: `[version, name, statements]`. */
+export async function cqlMigrations(): Promise<Array<{ version: number; name: string; statements: string[] }>> {
+  const dir = projectPath('migrations', 'cql');
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.cql')).sort();
+  return Promise.all(
+    files.map(async (f) => {
+      const m = /^(\d+)_([a-z0-9_]+)\.cql$/.exec(f);
+      if (!m) throw new Error(`migration file name ${f} is not NNN_name.cql`);
+      const text = (await readFile(join(dir, f), 'utf8')).split('\n').filter((l) => !l.trim().startsWith('--')).join('\n');
+      return { version: Number(m[1]), name: m[2]!, statements: text.split(';').map((x) => x.trim()).filter(Boolean) };
+    }),
+  );
+}
+
+/**
+ * Create the keyspace (with the URL's replication) and apply pending CQL migrations;
+ * every statement is IF NOT EXISTS, so running twice (or concurrently) is safe.
+ * @returns versions applied.
+ */
+export async function migrateCql(s: CqlSettings): Promise<number[]> {
+  const admin = cqlClient(s);
+  try {
+    const rep = JSON.stringify(s.replication).replace(/"/g, "'");
+    await admin.execute(`CREATE KEYSPACE IF NOT EXISTS ${s.keyspace} WITH replication = ${rep}`, [], { consistency: cassandra.types.consistencies.all });
+  } finally {
+    await admin.shutdown();
+  }
+  const client = cqlClient(s, s.keyspace);
+  const applied: number[] = [];
+  try {
+    await client.execute('CREATE TABLE IF NOT EXISTS schema_migrations (version int PRIMARY KEY, name text, applied_at timestamp)');
+    const done = new Set((await client.execute('SELECT version FROM schema_migrations')).rows.map((r) => r.version as number));
+    for (const m of await cqlMigrations()) {
+      if (done.has(m.version)) continue;
+      for (const st of m.statements) await client.execute(st);
+      await client.execute('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, toTimestamp(now()))', [m.version, m.name]);
+      applied.push(m.version);
+    }
+  } finally {
+    await client.shutdown();
+  }
+  return applied;
+}

@@ -16,6 +16,10 @@ export class PgChainIndex implements ChainIndex {
 
   async applyHeadChange(reverts: TipSet[], applies: AppliedTipSet[]): Promise<void> {
     const client = await this.pool.connect();
+    // a checked-out client emits 'error' when the server goes away; unheard, that would crash the process
+    const onError = (): void => undefined;
+    client.on('error', onError);
+    let broken: Error | undefined;
     try {
       await client.query('BEGIN');
       if (reverts.length > 0) {
@@ -50,10 +54,12 @@ export class PgChainIndex implements ChainIndex {
       }
       await client.query('COMMIT');
     } catch (e) {
+      broken = e as Error;
       await client.query('ROLLBACK').catch(() => undefined);
       throw e;
     } finally {
-      client.release();
+      client.off('error', onError);
+      client.release(broken); // a client that failed is discarded, not reused
     }
   }
 

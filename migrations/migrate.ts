@@ -52,6 +52,8 @@ export async function loadMigrations(dialect: SqlDialect): Promise<Migration[]> 
 export async function migrate(pool: pg.Pool, dialect: SqlDialect = 'postgres'): Promise<number[]> {
   const migrations = await loadMigrations(dialect);
   const client = await pool.connect();
+  const onError = (): void => undefined; // see PgChainIndex.applyHeadChange
+  client.on('error', onError);
   const applied: number[] = [];
   // YugabyteDB YSQL has no reliable advisory locks across versions: its migrations are
   // written to be safe concurrently (IF NOT EXISTS, ON CONFLICT on the version row)
@@ -77,6 +79,7 @@ export async function migrate(pool: pg.Pool, dialect: SqlDialect = 'postgres'): 
     }
   } finally {
     if (lock) await client.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]).catch(() => undefined);
+    client.off('error', onError);
     client.release();
   }
   return applied;

@@ -63,14 +63,19 @@ pid_alive() {
 
 port_open() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
 
+# Show the end of this run's logs (system.log is appended to across runs;
+# LOG_FROM is its line count when this run started).
+LOG_FROM=0
 show_log_tail() {
-  local f
-  for f in "$LOGS/system.log" "$LOGS/stdout.log"; do
-    if [[ -s "$f" ]]; then
-      log "---- last lines of $f ----"
-      tail -n "${1:-40}" "$f" >&2
-    fi
-  done
+  local n="${1:-30}"
+  if [[ -s "$LOGS/system.log" ]]; then
+    log "---- $LOGS/system.log (last $n lines of this run) ----"
+    tail -n +"$((LOG_FROM + 1))" "$LOGS/system.log" | tail -n "$n" | cut -c1-400 >&2
+  fi
+  if [[ -s "$LOGS/stdout.log" ]] && grep -qv '^WARNING: ' "$LOGS/stdout.log"; then
+    log "---- $LOGS/stdout.log ----"
+    grep -v '^WARNING: ' "$LOGS/stdout.log" | tail -n 15 | cut -c1-400 >&2
+  fi
 }
 
 # ---------------------------------------------------------------- download
@@ -83,23 +88,34 @@ fetch_lib() {
     return 0
   fi
   command -v mvn >/dev/null || die "mvn not found (apt-get install maven)"
+  # LIB may be shared by several CASSANDRA_DIRs: one download at a time.
+  mkdir -p "$(dirname "$LIB")"
+  exec 8>"$LIB.lock"
+  flock 8
+  if [[ -f "$marker" ]]; then
+    exec 8>&-
+    return 0
+  fi
   log "fetching cassandra-all $version and dependencies from Maven Central into $LIB ..."
   local t0=$SECONDS
   tmp="$LIB.tmp.$$"
   rm -rf "$tmp"
-  mkdir -p "$(dirname "$LIB")"
+  mkdir -p "$LOGS"
+  # Maven's output goes to a file (Debian's mvn prints stray ANSI codes even with -q -B).
   if ! mvn -q -B -Dstyle.color=never -f "$POM" dependency:copy-dependencies -DincludeScope=runtime \
-        -DoutputDirectory="$tmp" >&2; then
+        -DoutputDirectory="$tmp" >"$LOGS/mvn.log" 2>&1; then
     rm -rf "$tmp"
-    die "maven download failed"
+    sed 's/\x1b\[[0-9;]*m//g' "$LOGS/mvn.log" | tail -n 40 >&2
+    die "maven download failed (full output: $LOGS/mvn.log)"
   fi
   # Netty native/SSL jars for other platforms are dead weight here.
-  find "$tmp" -name '*-osx-*.jar' -o -name '*-windows-*.jar' | xargs -r rm -f
+  find "$tmp" \( -name '*-osx-*.jar' -o -name '*-windows-*.jar' \) -delete
   [[ -f "$tmp/cassandra-all-$version.jar" ]] || { rm -rf "$tmp"; die "cassandra-all-$version.jar missing after download"; }
   touch "$tmp/.cassandra-all-$version.complete"
   rm -rf "$LIB"
   mv "$tmp" "$LIB"
-  log "downloaded $(ls "$LIB"/*.jar | wc -l) jars ($(du -sh "$LIB" | cut -f1)) in $((SECONDS - t0))s"
+  exec 8>&-
+  log "downloaded $(find "$LIB" -name '*.jar' | wc -l) jars ($(du -sh "$LIB" | cut -f1)) in $((SECONDS - t0))s"
 }
 
 # ---------------------------------------------------------------- config
@@ -182,7 +198,7 @@ JPMS_OPTS=(
 
 java_cmd() {
   local jamm
-  jamm="$(ls "$LIB"/jamm-*.jar 2>/dev/null | head -n1)"
+  jamm="$(find "$LIB" -maxdepth 1 -name 'jamm-*.jar' | head -n1)"
   [[ -n "$jamm" ]] || die "jamm jar not found in $LIB"
   JAVA_ARGS=(
     -Xms"$XMS" -Xmx"$XMX"
@@ -280,6 +296,10 @@ cmd_start() {
   local t0=$SECONDS version pid
   if pid_alive; then
     pid="$(cat "$PIDFILE")"
+    if port_open "$PORT" && version="$(cql_check version 2>/dev/null)"; then
+      log "already running: Cassandra $version on $HOST:$PORT (pid $pid)"
+      return 0
+    fi
     log "already running (pid $pid), waiting for CQL on $HOST:$PORT ..."
   else
     rm -f "$PIDFILE"
@@ -293,26 +313,29 @@ cmd_start() {
     write_config
     java_cmd
     log "starting Cassandra $(cassandra_version) (CQL $HOST:$PORT, storage $STORAGE_PORT, jmx $HOST:$JMX_PORT, heap $XMS..$XMX, dir $DIR)"
+    LOG_FROM=0
+    [[ -f "$LOGS/system.log" ]] && LOG_FROM="$(wc -l <"$LOGS/system.log")"
     cd "$DIR"
-    nohup java "${JAVA_ARGS[@]}" </dev/null >>"$LOGS/stdout.log" 2>&1 9>&- &
+    nohup java "${JAVA_ARGS[@]}" </dev/null >"$LOGS/stdout.log" 2>&1 8>&- 9>&- &
     pid=$!
     echo "$pid" >"$PIDFILE"
     cd - >/dev/null
     log "pid $pid, logs in $LOGS/system.log"
   fi
+  t0=$SECONDS
 
   local deadline=$((SECONDS + START_TIMEOUT)) last_note=0
   while :; do
     if ! kill -0 "$pid" 2>/dev/null; then
       rm -f "$PIDFILE"
-      show_log_tail 60
+      show_log_tail 40
       die "Cassandra process $pid exited during startup"
     fi
     if port_open "$PORT" && version="$(cql_check version 2>/dev/null)"; then
       break
     fi
     if ((SECONDS >= deadline)); then
-      show_log_tail 60
+      show_log_tail 40
       die "CQL did not answer on $HOST:$PORT within ${START_TIMEOUT}s (server left running, pid $pid; 'scripts/cassandra.sh stop' to stop it)"
     fi
     if ((SECONDS - last_note >= 15)); then
@@ -321,7 +344,7 @@ cmd_start() {
     fi
     sleep 1
   done
-  log "CQL up: Cassandra $version on $HOST:$PORT after $((SECONDS - t0))s (pid $pid)"
+  log "CQL up: Cassandra $version on $HOST:$PORT, ${SECONDS}s since the script started (pid $pid)"
 
   if [[ "${CASSANDRA_SMOKE:-1}" != "0" ]]; then
     local err

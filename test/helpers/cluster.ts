@@ -52,8 +52,22 @@ export interface TestCluster {
   stop(): Promise<number | null>;
 }
 
-/** Start `fil-follower start` with the given extra flags. Resolves once the balancer answers. */
+/**
+ * Start `fil-follower start` with the given extra flags. Resolves once the balancer
+ * answers. A start that dies early is retried once on fresh ports (a port picked as
+ * free can be taken by another process before the child binds it); the first
+ * failure's output is printed.
+ */
 export async function startCluster(opts: { followers?: number; epochMs?: number; car?: string; pgDir?: string; extra?: string[] } = {}): Promise<TestCluster> {
+  try {
+    return await startClusterOnce(opts);
+  } catch (e) {
+    process.stderr.write(`startCluster: first attempt failed, retrying on fresh ports:\n${(e as Error).message.slice(-3000)}\n`);
+    return startClusterOnce({ ...opts, pgDir: undefined });
+  }
+}
+
+async function startClusterOnce(opts: { followers?: number; epochMs?: number; car?: string; pgDir?: string; extra?: string[] } = {}): Promise<TestCluster> {
   const lbPort = await freePort();
   const leaderPort = await freePort();
   const followers = opts.followers ?? 2;

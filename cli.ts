@@ -76,6 +76,7 @@ withSettings(program.command('lb').description('JSON-RPC load balancer over foll
         retries: cfg.retries as number,
         maxRequestBytes: cfg.maxRequestBytes as number,
         fullNodeUrl: cfg.fullNodeUrl as string | undefined,
+        fullNodeToken: cfg.fullNodeToken as string | undefined,
       },
       log,
     );

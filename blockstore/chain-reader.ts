@@ -56,8 +56,10 @@ export class ChainReader {
   constructor(readonly blockstore: Blockstore, opts: ChainReaderOptions = {}) {
     this.headers = new LRUCache({ max: opts.headerCache ?? 20_000 });
     this.tipsets = new LRUCache({ max: opts.tipsetCache ?? 5_000 });
-    this.msgs = new LRUCache({ max: opts.messagesCache ?? 2_000 });
-    this.tsMsgs = new LRUCache({ max: opts.messagesCache ?? 2_000 });
+    // message lists are bounded by total message count, not by list count
+    const msgCount = opts.messagesCache ?? 200_000;
+    this.msgs = new LRUCache({ maxSize: msgCount, sizeCalculation: (v) => 1 + v.bls.length + v.secpk.length });
+    this.tsMsgs = new LRUCache({ maxSize: msgCount, sizeCalculation: (v) => 1 + v.length });
   }
 
   /** Raw block bytes. @throws BlockNotFoundError */

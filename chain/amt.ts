@@ -31,9 +31,14 @@ interface AmtRoot {
 
 function parseRoot(v: unknown): AmtRoot {
   if (!Array.isArray(v)) throw new DecodeError('AMT root', 'expected an array');
-  if (v.length === 3) return { bitWidth: 3, height: Number(v[0]), count: Number(v[1]), node: v[2] };
-  if (v.length === 4) return { bitWidth: Number(v[0]), height: Number(v[1]), count: Number(v[2]), node: v[3] };
-  throw new DecodeError('AMT root', `expected 3 or 4 fields, got ${v.length}`);
+  let r: AmtRoot;
+  if (v.length === 3) r = { bitWidth: 3, height: Number(v[0]), count: Number(v[1]), node: v[2] };
+  else if (v.length === 4) r = { bitWidth: Number(v[0]), height: Number(v[1]), count: Number(v[2]), node: v[3] };
+  else throw new DecodeError('AMT root', `expected 3 or 4 fields, got ${v.length}`);
+  // go-amt-ipld bounds: bit width 1..18, and a height whose index space fits in uint64
+  if (!Number.isInteger(r.bitWidth) || r.bitWidth < 1 || r.bitWidth > 18) throw new DecodeError('AMT root', `invalid bit width ${r.bitWidth}`);
+  if (!Number.isInteger(r.height) || r.height < 0 || r.bitWidth * (r.height + 1) > 64) throw new DecodeError('AMT root', `invalid height ${r.height}`);
+  return r;
 }
 
 function parseNode(v: unknown): { bmap: Uint8Array; links: CID[]; values: unknown[] } {
@@ -52,6 +57,7 @@ function parseNode(v: unknown): { bmap: Uint8Array; links: CID[]; values: unknow
  * @throws MissingBlockError when a node is absent; DecodeError on malformed nodes.
  */
 export async function amtEntries(get: BlockGetter, root: CID): Promise<Array<[number, unknown]>> {
+  if (root.code !== 0x71) throw new DecodeError('AMT root', `not a dag-cbor block (codec 0x${root.code.toString(16)})`);
   const rootBytes = await get(root);
   if (!rootBytes) throw new MissingBlockError(root, 'AMT root');
   const r = parseRoot(decodeCbor(rootBytes));

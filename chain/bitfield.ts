@@ -32,7 +32,7 @@ export function rlePlusRuns(bytes: Uint8Array): number[] {
     const rest = total - pos;
     // remaining bits all zero: padding
     let anySet = false;
-    for (let p = pos; p < total; p++) if ((bytes[p >> 3]! >> (p & 7)) & 1) anySet = true;
+    for (let p = pos; p < total && !anySet; p++) if ((bytes[p >> 3]! >> (p & 7)) & 1) anySet = true;
     if (!anySet) break;
     let len: number;
     if (bit() === 1) len = 1;

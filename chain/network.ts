@@ -31,3 +31,10 @@ const BY_GENESIS: Record<string, NetworkInfo> = {
 export function networkForGenesis(genesisCid: string): NetworkInfo {
   return BY_GENESIS[genesisCid] ?? { name: 'unknown', prefix: 't', ethChainId: 31415926, blockDelaySecs: 30 };
 }
+
+/** The network whose init actor records `name` (mainnet's is "testnetnet"). */
+export function networkForName(name: string): NetworkInfo {
+  if (name === 'testnetnet' || name === 'mainnet') return MAINNET;
+  if (name === 'calibrationnet') return CALIBNET;
+  return { name, prefix: 't', ethChainId: 31415926, blockDelaySecs: 30 };
+}

@@ -53,7 +53,7 @@ export const SETTINGS: Setting[] = [
   { key: 'maxBatch', env: 'MAX_BATCH', flag: 'max-batch', type: 'int', default: 100, commands: ['start', 'follower', 'lb'], description: 'Most requests in one JSON-RPC batch.' },
   { key: 'lookbackEpochs', env: 'LOOKBACK_EPOCHS', flag: 'lookback-epochs', type: 'int', default: 0, commands: ['start', 'follower'], description: 'Oldest epoch reachable below the head for height lookups (0 = unlimited), like lotus-gateway\'s lookback cap.' },
   { key: 'messageLookbackEpochs', env: 'MESSAGE_LOOKBACK_EPOCHS', flag: 'message-lookback-epochs', type: 'int', default: 0, commands: ['start', 'follower'], description: 'How far below the head StateSearchMsg looks when the caller passes limit -1 (0 = unlimited), like lotus-gateway\'s message lookback.' },
-  { key: 'responseCacheEntries', env: 'RESPONSE_CACHE_ENTRIES', flag: 'response-cache-entries', type: 'int', default: 50000, commands: ['start', 'follower'], description: 'Answers a follower caches (immutable ones only: keyed by CID or TipSetKey).' },
+  { key: 'responseCacheBytes', env: 'RESPONSE_CACHE_BYTES', flag: 'response-cache-bytes', type: 'int', default: 134217728, commands: ['start', 'follower'], description: 'Bytes of JSON answers a follower caches (immutable ones only, keyed by CID or TipSetKey; answers over 1 MiB are not cached).' },
   { key: 'lbHost', env: 'LB_HOST', flag: 'lb-host', type: 'string', default: '127.0.0.1', commands: ['start', 'lb'], description: 'Address the load balancer listens on.' },
   { key: 'lbPort', env: 'LB_PORT', flag: 'lb-port', type: 'int', default: 1234, commands: ['start', 'lb'], description: 'Port of the load balancer (`/rpc/v1`, `/rpc/v0`).' },
   { key: 'upstreams', env: 'UPSTREAMS', flag: 'upstreams', type: 'list', default: ['http://127.0.0.1:1240'], commands: ['lb'], description: 'Comma-separated follower base URLs the balancer routes to.' },
@@ -61,6 +61,7 @@ export const SETTINGS: Setting[] = [
   { key: 'healthIntervalMs', env: 'HEALTH_INTERVAL_MS', flag: 'health-interval-ms', type: 'int', default: 1000, commands: ['start', 'lb'], description: 'How often the balancer polls each follower\'s /health/readyz (ms).' },
   { key: 'retries', env: 'LB_RETRIES', flag: 'retries', type: 'int', default: 2, commands: ['start', 'lb'], description: 'Extra followers the balancer tries when one refuses the connection.' },
   { key: 'fullNodeUrl', env: 'FULLNODE_URL', flag: 'fullnode-url', type: 'string', default: undefined, secret: true, commands: ['start', 'lb'], description: 'HTTP URL of a full node for methods followers cannot serve (execution, mempool). Unset: those answer -32601.' },
+  { key: 'fullNodeToken', env: 'FULLNODE_TOKEN', flag: 'fullnode-token', type: 'string', default: undefined, secret: true, commands: ['start', 'lb'], description: 'Bearer token the balancer sends to FULLNODE_URL (write permission for MpoolPush).' },
   { key: 'logLevel', env: 'LOG_LEVEL', flag: 'log-level', type: 'string', default: 'info', commands: ALL, description: 'pino log level (trace, debug, info, warn, error, silent).' },
 ];
 

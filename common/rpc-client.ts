@@ -68,10 +68,12 @@ export class RpcWsClient {
     } catch {
       return;
     }
+    // a peer's `null`, number or array frame is ignored, never thrown from the listener
+    if (!msg || typeof msg !== 'object' || Array.isArray(msg)) return;
     if (msg.method === 'xrpc.ch.val' && Array.isArray(msg.params)) {
       const ch = this.channels.get(msg.params[0] as number);
       if (ch) ch.onValue(msg.params[1]);
-      else this.early.push(msg.params as [number, unknown]);
+      else if (this.early.length < 64) this.early.push(msg.params as [number, unknown]); // bounded: values of unknown channels
       return;
     }
     if (msg.method === 'xrpc.ch.close' && Array.isArray(msg.params)) {

@@ -187,6 +187,7 @@ export class RpcServer {
     let nextChannel = 1;
     const channels = new Map<number, ChannelImpl>();
     const byRequest = new Map<string, ChannelImpl>();
+    const cancelledEarly = new Set<string>();
     this.opts.metrics?.wsConnections.inc();
     const sendRaw = (msg: unknown, cb?: (err?: Error) => void): void => {
       if (ws.readyState !== ws.OPEN) return;
@@ -204,8 +205,10 @@ export class RpcServer {
       }
       if (parsed && typeof parsed === 'object' && !Array.isArray(parsed) && (parsed as JSONRPCRequest).method === 'xrpc.cancel') {
         const p = (parsed as JSONRPCRequest).params;
-        const reqId = Array.isArray(p) ? p[0] : undefined;
-        byRequest.get(JSON.stringify(reqId))?.close();
+        const reqId = JSON.stringify(Array.isArray(p) ? p[0] : undefined);
+        const ch = byRequest.get(reqId);
+        if (ch) ch.close();
+        else if (cancelledEarly.size < 256) cancelledEarly.add(reqId); // the call is still running: close its channel on arrival
         return;
       }
       const pending: ChannelImpl[] = [];
@@ -237,12 +240,16 @@ export class RpcServer {
       // channel values flow only after the response carrying the channel id
       const reqId = !Array.isArray(parsed) && parsed && typeof parsed === 'object' ? (parsed as JSONRPCRequest).id : undefined;
       for (const ch of pending) {
+        ch.start();
         if (reqId !== undefined) {
           const k = JSON.stringify(reqId);
+          if (cancelledEarly.delete(k)) {
+            ch.close();
+            continue;
+          }
           byRequest.set(k, ch);
           ch.onClose(() => byRequest.delete(k));
         }
-        ch.start();
       }
     };
     ws.on('message', (data) => {

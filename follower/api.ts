@@ -8,11 +8,11 @@ import { type TipSet, type TipSetKey, tipSetKeyString } from '../chain/tipset.js
 import { blockHeaderJson, cidJson, eventJson, messageJson, receiptJson, signedMessageJson } from '../chain/json.js';
 import { type CID, linksOf } from '../chain/cid.js';
 import { amtValues } from '../chain/amt.js';
-import { type BlockHeader, type MessageReceipt, eventFromCbor, receiptFromCbor } from '../chain/types.js';
+import { type BlockHeader, DecodeError, type MessageReceipt, eventFromCbor, receiptFromCbor } from '../chain/types.js';
 import type { ResponseCache } from './response-cache.js';
 import { addStateMethods } from './state-api.js';
 import { networkName } from '../chain/state.js';
-import { type NetworkInfo, networkForGenesis } from '../chain/network.js';
+import { type NetworkInfo, networkForGenesis, networkForName } from '../chain/network.js';
 import { BlockNotFoundError, type ChainMessage, type ChainReader } from '../blockstore/chain-reader.js';
 import type { ChainIndex } from '../indexer/types.js';
 import { HandlerError, InternalError, LimitExceededError, RpcError } from '../common/errors.js';
@@ -24,6 +24,9 @@ import { cidParam, epochParam, tipSetKeyParam } from './params.js';
 /** Lotus full-node API versions (api/version.go): 2.3.0 for v1, 1.5.0 for v0. */
 export const FULL_API_VERSION_1 = (2 << 16) | (3 << 8) | 0;
 export const FULL_API_VERSION_0 = (1 << 16) | (5 << 8) | 0;
+
+/** Longest ChainGetPath answered (epochs between the two tipsets); beyond: -32005. */
+export const MAX_PATH_EPOCHS = 10_000;
 
 /** Most blocks ChainStatObj walks before answering -32005. */
 export const STAT_OBJ_MAX_BLOCKS = 1_000_000;
@@ -61,14 +64,33 @@ export class FollowerApi {
     return this.network?.prefix ?? 't';
   }
 
-  /** Load genesis and derive the network. @throws when the store has no genesis yet */
+  /**
+   * Learn the network: from the genesis tipset when the store has it, else from the
+   * init actor's NetworkName at the head's parent state (a leader that backfilled only
+   * recent epochs stores no genesis). Never throws: an unknown network renders `t`
+   * addresses until it is known, and is retried on the next head.
+   */
   async init(): Promise<void> {
-    await this.getGenesis();
+    if (this.network) return;
+    try {
+      await this.getGenesis();
+      return;
+    } catch {
+      /* no genesis stored */
+    }
+    try {
+      const name = await networkName((c) => this.deps.reader.blockstore.get(c), this.requireHead().parentState);
+      this.network = networkForName(name);
+    } catch {
+      /* state not stored either: keep trying on later heads */
+    }
   }
 
   private async getGenesis(): Promise<TipSet> {
     if (this.genesis) return this.genesis;
     const head = this.requireHead();
+    const row = await this.deps.index.canonicalAt(0, 'after');
+    if (!row || row.height !== 0) throw new HandlerError('genesis tipset not found in the store');
     const g = await this.deps.tracker.tipSetAtHeight(0, head, false);
     if (g.height !== 0) throw new HandlerError('genesis tipset not found in the store');
     this.genesis = g;
@@ -269,6 +291,10 @@ export class FollowerApi {
     add('ChainGetPath', 2, async (p) => {
       const from = await this.loadTipSet(tipSetKeyParam('Filecoin.ChainGetPath', p[0]));
       const to = await this.loadTipSet(tipSetKeyParam('Filecoin.ChainGetPath', p[1]));
+      this.checkLookback(from.height);
+      this.checkLookback(to.height);
+      const span = Math.max(from.height, to.height) - Math.min(from.height, to.height);
+      if (span > MAX_PATH_EPOCHS) throw new LimitExceededError(`ChainGetPath spans ${span} epochs, more than the limit of ${MAX_PATH_EPOCHS}`);
       const path = await reader.path(from, to);
       return path.map((c) => ({ Type: c.type, Val: notifier.render(c.tipset) }));
     });
@@ -345,29 +371,29 @@ export class FollowerApi {
     );
     add('StateNetworkName', 0, async () => {
       if (this.netName) return this.netName;
-      // the init actor's NetworkName is set at genesis and never changes: read it there,
-      // so stores without post-genesis state (CAR replays) answer too
-      const g = await this.getGenesis();
+      // the init actor's NetworkName is set at genesis and never changes: read it at the
+      // head's parent state, else at genesis (CAR replays store no later state)
+      const read = (root: CID): Promise<string> => networkName((c) => reader.blockstore.get(c), root);
       try {
-        this.netName = await networkName((c) => reader.blockstore.get(c), g.parentState);
+        this.netName = await read(this.requireHead().parentState).catch(async () => read((await this.getGenesis()).parentState));
       } catch (e) {
         throw new HandlerError(loadErr(e));
       }
       return this.netName;
     });
     add('Version', 0, async () => {
+      await this.init();
       const net = this.network?.name ?? 'unknown';
       return { Version: `${SOFTWARE_VERSION}+${net}+fil-follower`, APIVersion: apiVersion, BlockDelay: this.network?.blockDelaySecs ?? 30, Agent: 'lotus' };
     });
     // eth basics derived from the head (lotus node/impl/eth)
-    add('EthChainId', 0, async () => {
-      await this.getGenesis();
-      return `0x${this.network!.ethChainId.toString(16)}`;
-    });
-    add('NetVersion', 0, async () => {
-      await this.getGenesis();
-      return String(this.network!.ethChainId);
-    });
+    const chainId = async (): Promise<number> => {
+      await this.init();
+      if (!this.network) throw new HandlerError('network not known yet (no genesis or state in the store)');
+      return this.network.ethChainId;
+    };
+    add('EthChainId', 0, async () => `0x${(await chainId()).toString(16)}`);
+    add('NetVersion', 0, async () => String(await chainId()));
     add('EthBlockNumber', 0, async () => {
       const head = this.requireHead();
       if (head.height === 0) return '0x0';
@@ -392,6 +418,8 @@ function wrap(h: MethodSpec['handler']): MethodSpec['handler'] {
       return await h(params, ctx);
     } catch (e) {
       if (e instanceof RpcError) throw e;
+      // malformed data is the caller's or the chain's problem (code 1), not the store's
+      if (e instanceof DecodeError) throw new HandlerError(e.message);
       throw new InternalError(`store error: ${(e as Error).message}`, e);
     }
   };

@@ -12,9 +12,10 @@
  * Below the window (past finality) the index's canonical table is used.
  */
 import type { CID } from '../chain/cid.js';
-import { TipSet, type TipSetKey, tipSetKeyString } from '../chain/tipset.js';
+import { TipSet, type TipSetKey, tipSetKeyCid, tipSetKeyString } from '../chain/tipset.js';
+import { HandlerError, LimitExceededError } from '../common/errors.js';
 import { parseCidJson } from '../chain/json.js';
-import type { ChainReader, HeadChange } from '../blockstore/chain-reader.js';
+import { BlockNotFoundError, type ChainReader, type HeadChange } from '../blockstore/chain-reader.js';
 import type { ChainIndex } from '../indexer/types.js';
 import type { HeadNotifier } from '../common/chain-notify.js';
 import { RpcWsClient, type Subscription } from '../common/rpc-client.js';
@@ -40,7 +41,7 @@ export interface HeadTrackerDeps {
   notifier: HeadNotifier;
   log: Logger;
   metrics: Metrics;
-  /** Awaited before the first head is published (e.g. load genesis, learn the network). */
+  /** Awaited before the first head is published (e.g. learn the network); must not throw. */
   beforeFirstHead?: (head: TipSet) => Promise<void>;
 }
 
@@ -61,6 +62,12 @@ export class HeadTracker {
   /** Last error moving the head (e.g. a block not yet readable). */
   lastError: string | null = null;
   private readonly window: number;
+  /** Lowest height of our chain held in `byHeight` (lower heights: the index). */
+  private windowLow = 0;
+  /** Counts leader notifications, so a poll can tell it was overtaken. */
+  private notifySeq = 0;
+  /** A lower head row seen by the previous poll (followed if the next poll sees it again). */
+  private lowerRowSeen: string | null = null;
 
   constructor(private readonly opts: HeadTrackerOptions, private readonly deps: HeadTrackerDeps) {
     this.window = opts.window ?? 900;
@@ -96,12 +103,25 @@ export class HeadTracker {
     await this.queue.catch(() => undefined);
   }
 
-  /** Read the store's head row and move there if it differs. */
+  /**
+   * Read the store's head row and move there if it differs. A poll never undoes a
+   * newer move: its target is dropped when a leader notification arrived while the
+   * row was being read, and a row lower than the current head (a stale read, e.g. from
+   * a lagging replica) is followed only when two polls in a row agree on it.
+   */
   async poll(): Promise<void> {
+    const seq = this.notifySeq;
     try {
       const row = await this.deps.index.getHead();
       this.storeHeadHeight = row?.height ?? null;
-      if (row) await this.moveTo(row.key);
+      if (!row || seq !== this.notifySeq) return;
+      const key = tipSetKeyString(row.key);
+      if (this.headTs && row.height < this.headTs.height && this.lowerRowSeen !== key) {
+        this.lowerRowSeen = key;
+        return;
+      }
+      this.lowerRowSeen = null;
+      await this.moveTo(row.key);
     } catch (e) {
       this.lastError = (e as Error).message;
       this.deps.log.warn({ err: (e as Error).message }, 'head poll failed');
@@ -111,10 +131,13 @@ export class HeadTracker {
   private connect(attempt: number): void {
     if (this.stopped) return;
     const url = this.opts.leaderUrl!;
+    let client: RpcWsClient | null = null;
     RpcWsClient.connect(url)
-      .then(async (client) => {
-        this.client = client;
-        client.onClose(() => {
+      .then(async (c) => {
+        client = c;
+        this.client = c;
+        c.onClose(() => {
+          if (this.client !== c) return; // a superseded connection: its loop already ended
           this.leaderConnected = false;
           this.deps.metrics.upstreamUp.set({ upstream: 'leader' }, 0);
           if (!this.stopped) {
@@ -122,15 +145,13 @@ export class HeadTracker {
             this.scheduleReconnect(1);
           }
         });
-        this.sub = await client.subscribe(
+        this.sub = await c.subscribe(
           'Filecoin.ChainNotify',
           [],
           (v) => this.onHeadChanges(v),
           () => {
-            if (!this.stopped && client.open) {
-              // the leader closed our channel (e.g. we were a slow reader): resubscribe
-              client.close();
-            }
+            // the leader closed our channel (e.g. we were a slow reader): drop the connection, which reconnects
+            if (!this.stopped && c.open) c.close();
           },
         );
         this.leaderConnected = true;
@@ -139,20 +160,31 @@ export class HeadTracker {
         void this.poll();
       })
       .catch((e) => {
-        this.deps.log.warn({ url, attempt, err: (e as Error).message }, 'cannot reach leader; retrying');
+        const c = client as RpcWsClient | null;
+        if (c) {
+          // connected but the subscription failed: this loop reconnects, not the socket's onClose
+          if (this.client === c) this.client = null;
+          c.close();
+        }
+        this.deps.log.warn({ url, attempt, err: (e as Error).message }, 'cannot subscribe to leader; retrying');
         this.scheduleReconnect(attempt + 1);
       });
   }
 
   private scheduleReconnect(attempt: number): void {
     if (this.stopped) return;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     const delay = Math.min(this.opts.reconnectMaxMs, 200 * 2 ** Math.min(attempt, 10));
-    this.reconnectTimer = setTimeout(() => this.connect(attempt), delay);
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      this.connect(attempt);
+    }, delay);
   }
 
   /** A ChainNotify value: an array of `{Type, Val}`; the target is the last entry's tipset (or a revert's parent). */
   private onHeadChanges(v: unknown): void {
     if (!Array.isArray(v) || v.length === 0) return;
+    this.notifySeq++;
     const last = v[v.length - 1] as { Type?: string; Val?: { Cids?: unknown[]; Blocks?: Array<{ Parents?: unknown[] }> } };
     try {
       let key: TipSetKey;
@@ -179,6 +211,7 @@ export class HeadTracker {
         for (const c of changes) if (c.type === 'apply') await this.checkReadable(c.tipset);
         if (!this.headTs) {
           await this.checkReadable(target);
+          this.byHeight.clear();
           await this.fillWindow(target);
         }
         for (const c of changes) {
@@ -188,16 +221,10 @@ export class HeadTracker {
         }
         this.byHeight.set(target.height, target);
         for (const h of this.byHeight.keys()) if (h < target.height - this.window) this.byHeight.delete(h);
+        this.windowLow = Math.max(this.windowLow, target.height - this.window);
         const first = !this.headTs;
         this.headTs = target;
-        if (first && this.deps.beforeFirstHead) {
-          try {
-            await this.deps.beforeFirstHead(target);
-          } catch (e) {
-            this.headTs = null;
-            throw e;
-          }
-        }
+        if (first && this.deps.beforeFirstHead) await this.deps.beforeFirstHead(target);
         this.lastError = null;
         metrics.headHeight.set(target.height);
         notifier.publish(changes, target);
@@ -220,12 +247,20 @@ export class HeadTracker {
     });
   }
 
+  /** Our chain by height from the head down `window` epochs, or as far as the store has headers. */
   private async fillWindow(head: TipSet): Promise<void> {
     let ts = head;
     this.byHeight.set(ts.height, ts);
+    this.windowLow = ts.height;
     while (ts.height > 0 && ts.height > head.height - this.window) {
-      ts = await this.deps.reader.parentOf(ts);
+      try {
+        ts = await this.deps.reader.parentOf(ts);
+      } catch (e) {
+        if (e instanceof BlockNotFoundError) break; // the leader backfilled less than the window
+        throw e;
+      }
       this.byHeight.set(ts.height, ts);
+      this.windowLow = ts.height;
     }
   }
 
@@ -242,8 +277,15 @@ export class HeadTracker {
   async tipSetAtHeight(height: number, from: TipSet, prev: boolean): Promise<TipSet> {
     const { reader, index } = this.deps;
     if (height >= from.height) return from;
-    if (!this.onOwnChain(from)) return reader.walkBack(from, height, prev);
-    const lowest = (this.headTs?.height ?? from.height) - this.window;
+    if (!this.onOwnChain(from)) {
+      // a tipset off our window: the index answers for canonical ones, a bounded walk for the rest
+      if (await index.isCanonical(from.keyCid)) return this.fromIndex(height, prev);
+      if (from.height - height > this.window) throw new LimitExceededError(`looking back ${from.height - height} epochs from a non-canonical tipset exceeds the limit of ${this.window}`);
+      return reader.walkBack(from, height, prev);
+    }
+    // heights held in our window: (lowest, head]; the window may be shorter than
+    // `window` when the store holds less (a short backfill)
+    const lowest = Math.max((this.headTs?.height ?? from.height) - this.window, this.windowLow - 1);
     if (height > lowest) {
       for (let h = height; prev ? h > lowest : h <= from.height; h += prev ? -1 : 1) {
         const t = this.byHeight.get(h);
@@ -251,9 +293,29 @@ export class HeadTracker {
       }
       if (!prev) return from;
     }
-    const row = await index.canonicalAt(height, prev ? 'before' : 'after');
-    if (!row) return reader.walkBack(from, height, prev);
-    return reader.loadTipSet(row.key);
+    return this.fromIndex(height, prev);
   }
+
+  /**
+   * The canonical tipset at `height` from the index, checked for gaps (a leader that
+   * backfilled only recent epochs indexes genesis and then its backfill range): a row
+   * below `height` must have a canonical child above it, a row above must have a
+   * canonical parent below it.
+   * @throws HandlerError when the store's chain does not cover `height`.
+   */
+  private async fromIndex(height: number, prev: boolean): Promise<TipSet> {
+    const { reader, index } = this.deps;
+    const gap = (): HandlerError => new HandlerError(`tipset at height ${height} is not in the store's indexed chain`);
+    const row = await index.canonicalAt(height, prev ? 'before' : 'after');
+    if (!row) throw gap();
+    const ts = await reader.loadTipSet(row.key);
+    if (ts.height === height) return ts;
+    if (prev) {
+      const child = await index.canonicalChild(ts.keyCid);
+      if ((!child || child.height <= height) && !ts.equals(this.headTs)) throw gap();
+    } else if (!(await index.isCanonical(tipSetKeyCid(ts.parents)))) throw gap();
+    return ts;
+  }
+
 }
 

@@ -39,7 +39,7 @@ export async function runFollower(cfg: Config, store: Store, log: Logger): Promi
     { leaderUrl: cfg.leaderUrl as string | undefined, headPollMs: cfg.headPollMs as number, reconnectMaxMs: cfg.reconnectMaxMs as number },
     { reader, index: store.index, notifier, log: log.child({ component: 'head' }), metrics, beforeFirstHead: () => api!.init() },
   );
-  const cache = new ResponseCache((cfg.responseCacheEntries as number | undefined) ?? 50_000, metrics);
+  const cache = new ResponseCache((cfg.responseCacheBytes as number | undefined) ?? 128 << 20, metrics);
   api = new FollowerApi({ lookbackEpochs: (cfg.lookbackEpochs as number) ?? 0, messageLookbackEpochs: (cfg.messageLookbackEpochs as number) ?? 0 }, { reader, index: store.index, tracker, notifier, cache });
   const rpcOpts = { log, metrics, maxBatch: cfg.maxBatch as number };
   const v1 = new RpcServer(api.methods(), rpcOpts);
@@ -71,6 +71,8 @@ export async function runFollower(cfg: Config, store: Store, log: Logger): Promi
       };
     },
   });
+  // the network may become known only later (e.g. once the state is stored)
+  notifier.onChange(() => void api!.init());
   await tracker.start();
   const address = await app.listen({ host: cfg.followerHost as string, port: cfg.followerPort as number });
   log.info({ url: address, head: tracker.head?.height ?? null }, 'follower listening');

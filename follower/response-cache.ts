@@ -9,12 +9,16 @@
 import { LRUCache } from 'lru-cache';
 import type { Metrics } from '../common/metrics.js';
 
-/** A cache of JSON answers shared by all methods. */
+/** A cache of JSON answers shared by all methods, bounded by their serialized size. */
 export class ResponseCache {
-  private readonly lru: LRUCache<string, { v: unknown }>;
+  private readonly lru: LRUCache<string, { v: unknown; size: number }>;
 
-  constructor(max: number, private readonly metrics?: Metrics) {
-    this.lru = new LRUCache({ max: Math.max(1, max) });
+  /**
+   * @param maxBytes bound on the cached answers' JSON size, bytes
+   * @param maxEntryBytes answers larger than this are served but not cached
+   */
+  constructor(maxBytes: number, private readonly metrics?: Metrics, private readonly maxEntryBytes = 1 << 20) {
+    this.lru = new LRUCache({ maxSize: Math.max(1, maxBytes), sizeCalculation: (e) => e.size });
   }
 
   /**
@@ -30,7 +34,8 @@ export class ResponseCache {
     }
     this.metrics?.cacheMisses.inc({ cache: method });
     const v = await compute();
-    this.lru.set(k, { v });
+    const size = v === null || v === undefined ? 8 : JSON.stringify(v).length + k.length;
+    if (size <= this.maxEntryBytes) this.lru.set(k, { v, size });
     return v;
   }
 

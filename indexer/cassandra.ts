@@ -1,10 +1,11 @@
 /**
  * The chain index on Apache Cassandra / YugabyteDB YCQL (tables in
  * migrations/cql/001_init.cql). Without multi-partition transactions the writes are
- * ordered instead: reverts first (flag, then canonical-height rows removed), then
- * each applied tipset's rows, each write idempotent, and the head row last (the
- * leader calls setHead only after this returns). A crash in between leaves the head
- * on the old tipset and the retry rewrites the same rows.
+ * ordered instead: each applied tipset's rows first (messages, children, tipset,
+ * canonical height), then the reverts (flag, canonical-height rows removed when still
+ * theirs), each write idempotent, and the head row last (the leader calls setHead only
+ * after this returns). A crash in between leaves the head on the old tipset, the index
+ * listing both branches at worst (never neither), and the retry rewrites the same rows.
  */
 import cassandra from 'cassandra-driver';
 import { CID } from '../chain/cid.js';
@@ -31,12 +32,6 @@ export class CqlChainIndex implements ChainIndex {
 
   async applyHeadChange(reverts: TipSet[], applies: AppliedTipSet[]): Promise<void> {
     const c = this.client;
-    for (const t of reverts) {
-      const k = buf(t.keyCid.bytes);
-      await c.execute('UPDATE tipsets SET reverted = true WHERE tipset_key_cid = ?', [k]);
-      const cur = (await c.execute('SELECT tipset_key_cid FROM chain_by_height WHERE bucket = ? AND height = ?', [bucketOf(t.height), t.height])).first();
-      if (cur && (cur.tipset_key_cid as Buffer).equals(k)) await c.execute('DELETE FROM chain_by_height WHERE bucket = ? AND height = ?', [bucketOf(t.height), t.height]);
-    }
     for (const { tipset: ts, messages } of applies) {
       const k = buf(ts.keyCid.bytes);
       const keyBytes = buf(tipSetKeyBytes(ts.key));
@@ -57,6 +52,14 @@ export class CqlChainIndex implements ChainIndex {
       await c.execute('INSERT INTO tipset_children (parent_key_cid, tipset_key_cid, tipset_key, height) VALUES (?, ?, ?, ?)', [parent, k, keyBytes, ts.height]);
       await c.execute('INSERT INTO tipsets (tipset_key_cid, tipset_key, height, parent_key_cid, reverted) VALUES (?, ?, ?, ?, false)', [k, keyBytes, ts.height, parent]);
       await c.execute('INSERT INTO chain_by_height (bucket, height, tipset_key_cid, tipset_key) VALUES (?, ?, ?, ?)', [bucketOf(ts.height), ts.height, k, keyBytes]);
+    }
+    // reverts last: until they land, the index may list both branches, never neither
+    for (const t of reverts) {
+      const k = buf(t.keyCid.bytes);
+      if (applies.some((a) => a.tipset.keyCid.equals(t.keyCid))) continue;
+      await c.execute('UPDATE tipsets SET reverted = true WHERE tipset_key_cid = ?', [k]);
+      const cur = (await c.execute('SELECT tipset_key_cid FROM chain_by_height WHERE bucket = ? AND height = ?', [bucketOf(t.height), t.height])).first();
+      if (cur && (cur.tipset_key_cid as Buffer).equals(k)) await c.execute('DELETE FROM chain_by_height WHERE bucket = ? AND height = ?', [bucketOf(t.height), t.height]);
     }
   }
 

@@ -13,7 +13,7 @@ import { createMetrics } from '../common/metrics.js';
 import { HeadNotifier } from '../common/chain-notify.js';
 import { Progress, mb } from '../common/progress.js';
 import type { CID } from '../chain/cid.js';
-import { TipSet } from '../chain/tipset.js';
+import { TipSet, tipSetKeyCid } from '../chain/tipset.js';
 import { ChainReader } from '../blockstore/chain-reader.js';
 import { CachedBlockstore } from '../blockstore/cached.js';
 import { type CarStreamProgress, readCarStream } from '../blockstore/car-stream.js';
@@ -80,7 +80,6 @@ export async function importCar(path: string, store: Store, log: Logger, opts: I
   }
   await flush();
   bar?.finish({ done: p.blocks, fraction: 1, detail: mb(p.carBytes) });
-  await store.index.importFinished(importId, p.blocks);
 
   const writeSeconds = (Date.now() - started) / 1000;
   const reader = new ChainReader(blockstore);
@@ -111,11 +110,20 @@ export async function importCar(path: string, store: Store, log: Logger, opts: I
     }
     await indexPage();
     ibar?.finish({ done: tipsets, fraction: 1 });
-    const leader = new Leader({ store, notifier: new HeadNotifier(() => 't'), log, metrics: createMetrics() });
-    await leader.resume();
-    await leader.advance(head, []);
+    // the head: the imported tipsets are indexed already, so a head on this chain (or none)
+    // just moves; a head on another branch moves by the leader's revert/apply path
+    const old = await store.index.getHead();
+    const onChain = !old || (old.height <= head.height && (await store.index.isCanonical(tipSetKeyCid(old.key))));
+    if (onChain) await store.index.setHead(head);
+    else {
+      const leader = new Leader({ store, notifier: new HeadNotifier(() => 't'), log, metrics: createMetrics() });
+      await leader.resume();
+      await leader.advance(head, []);
+    }
     headHeight = head.height;
   }
+  // finished only once blocks, index rows and head are all written
+  await store.index.importFinished(importId, p.blocks);
   const summary: ImportSummary = {
     path,
     blocks: p.blocks,

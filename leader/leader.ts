@@ -11,6 +11,7 @@ import { ChainReader, type HeadChange } from '../blockstore/chain-reader.js';
 import type { Block } from '../blockstore/types.js';
 import { CachedBlockstore } from '../blockstore/cached.js';
 import type { TipSet } from '../chain/tipset.js';
+import type { AppliedTipSet } from '../indexer/types.js';
 
 /** Collaborators of the leader. */
 export interface LeaderDeps {
@@ -63,9 +64,17 @@ export class Leader {
     const changes: HeadChange[] = this.head ? await this.reader.path(this.head, ts) : [{ type: 'apply', tipset: ts }];
     if (changes.length === 0) return changes;
     const reverts = changes.filter((c) => c.type === 'revert').map((c) => c.tipset);
-    const applies = await Promise.all(
-      changes.filter((c) => c.type === 'apply').map(async (c) => ({ tipset: c.tipset, messages: (await this.reader.messagesForTipset(c.tipset)).map((m) => m.cid) })),
-    );
+    // messages of each applied tipset, a few tipsets at a time; a tipset whose messages the
+    // store lacks (e.g. a snapshot without old messages) is indexed without them
+    const applies: AppliedTipSet[] = [];
+    const toApply = changes.filter((c) => c.type === 'apply').map((c) => c.tipset);
+    for (let i = 0; i < toApply.length; i += 8) {
+      applies.push(
+        ...(await Promise.all(
+          toApply.slice(i, i + 8).map(async (t) => ({ tipset: t, messages: await this.reader.messagesForTipset(t).then((m) => m.map((x) => x.cid), (e) => (t.equals(ts) ? Promise.reject(e) : null)) })),
+        )),
+      );
+    }
     await store.index.applyHeadChange(reverts, applies);
     await store.index.setHead(ts);
     this.head = ts;

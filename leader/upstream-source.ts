@@ -101,6 +101,9 @@ export class UpstreamSync {
         this.deps.metrics.upstreamUp.set({ upstream: 'upstream' }, 0);
         if (!this.stopped) this.deps.log.warn({ url: this.opts.url }, 'upstream connection lost; reconnecting');
       } catch (e) {
+        // a connection whose subscription failed is closed here, not leaked
+        this.client?.close();
+        this.connected = false;
         this.deps.log.warn({ url: this.opts.url, attempt, err: (e as Error).message }, 'cannot reach upstream; retrying');
       }
       if (!this.stopped) await sleep(Math.min(this.opts.reconnectMaxMs, 250 * 2 ** Math.min(attempt, 8)));
@@ -136,7 +139,8 @@ export class UpstreamSync {
             break;
           } catch (e) {
             this.deps.log.warn({ attempt, err: (e as Error).message }, 'sync failed; retrying');
-            if (!this.client?.open) break; // reconnect brings a fresh target
+            // a newer target supersedes this one; a dropped connection brings a fresh one; give up after 10
+            if (this.target || !this.client?.open || attempt >= 9) break;
             await sleep(Math.min(5000, 200 * 2 ** attempt));
           }
         }
@@ -207,19 +211,37 @@ export class UpstreamSync {
     const { store } = this.deps;
     const done = new Map<string, Promise<void>>();
     let written = 0;
-    let pending: Block[] = [];
-    let flushing: Promise<void> = Promise.resolve();
-    const flush = (): Promise<void> => {
+    // a batching writer: each block's promise resolves once its batch is durably written,
+    // and a parent is handed to it only after all its children's promises resolved, so
+    // even a backend that writes a batch's rows in parallel (Cassandra) never stores a
+    // parent before its children
+    let pending: Array<{ block: Block; resolve: () => void; reject: (e: unknown) => void }> = [];
+    let timer: NodeJS.Timeout | null = null;
+    let chain: Promise<void> = Promise.resolve();
+    const flush = (): void => {
+      if (timer) clearTimeout(timer);
+      timer = null;
       const batch = pending;
       pending = [];
-      // batches go out in order, each one statement: children always land first
-      flushing = flushing.then(async () => {
-        if (batch.length === 0) return;
-        await this.write(batch);
-        written += batch.length;
-      });
-      return flushing;
+      if (batch.length === 0) return;
+      chain = chain.then(() =>
+        this.write(batch.map((x) => x.block)).then(
+          () => {
+            written += batch.length;
+            for (const x of batch) x.resolve();
+          },
+          (e) => {
+            for (const x of batch) x.reject(e);
+          },
+        ),
+      );
     };
+    const writeBlock = (block: Block): Promise<void> =>
+      new Promise((resolve, reject) => {
+        pending.push({ block, resolve, reject });
+        if (pending.length >= (this.opts.writeBatch ?? 1000)) flush();
+        else if (!timer) timer = setTimeout(flush, 5);
+      });
     let inFlight = 0;
     const waiters: Array<() => void> = [];
     const acquire = async (): Promise<void> => {
@@ -249,8 +271,7 @@ export class UpstreamSync {
             return;
           }
           await Promise.all(linksOf(b.cid, b.bytes).map(ensure));
-          pending.push(b);
-          if (pending.length >= (this.opts.writeBatch ?? 1000)) await flush();
+          await writeBlock(b);
         })();
         done.set(k, p);
       }
@@ -259,8 +280,12 @@ export class UpstreamSync {
     const roots = ts.blocks.flatMap((b) => [b.header.messages, b.header.parentMessageReceipts, b.header.parentStateRoot]);
     // genesis's Parents is not a tipset but the "Filecoin genesis" block (sha2-256): keep it too
     if (ts.height === 0) roots.push(...ts.parents);
-    await Promise.all(roots.map(ensure));
-    await flush();
+    try {
+      await Promise.all(roots.map(ensure));
+    } finally {
+      flush();
+      await chain.catch(() => undefined);
+    }
     return written;
   }
 
@@ -319,6 +344,14 @@ export class UpstreamSync {
       key = tipset.parents;
     }
     this.deps.log.info({ from: chain[0]!.height, to: chain[chain.length - 1]!.height }, 'backfilling');
+    if (chain[0]!.height > 0) {
+      // the genesis tipset too (not as the head): followers learn the network from it and answer ChainGetGenesis
+      const g = await this.call<{ Cids: unknown[] }>('Filecoin.ChainGetGenesis', []);
+      const { tipset: genesis, fetched } = await this.loadTipSet(g.Cids.map((c) => parseCidJson(c)));
+      await this.write(fetched);
+      await this.fetchReachable(genesis);
+      await this.deps.store.index.applyHeadChange([], [{ tipset: genesis, messages: [] }]);
+    }
     for (const ts of chain) {
       await this.fetchReachable(ts);
       await this.deps.leader.advance(ts, []);

@@ -49,8 +49,10 @@ export interface BalancerOptions {
   /** Extra followers tried after a refused connection. */
   retries: number;
   maxRequestBytes: number;
-  /** Full node HTTP base URL for forwarded methods. */
+  /** Full node HTTP URL for forwarded methods (`http://lotus:1234/rpc/v1`). */
   fullNodeUrl?: string;
+  /** Bearer token sent to the full node (MpoolPush needs write permission). */
+  fullNodeToken?: string;
 }
 
 /** What the balancer knows of one follower. */
@@ -63,6 +65,8 @@ export interface UpstreamState {
 }
 
 class Upstream implements UpstreamState {
+  /** The `dns+` entry that discovered it (undefined for a static entry). */
+  discoveredBy?: string;
   up = false;
   ready = false;
   height: number | null = null;
@@ -93,16 +97,23 @@ export interface BalancerHandle {
 export async function runBalancer(opts: BalancerOptions, log: Logger): Promise<BalancerHandle> {
   const metrics = createMetrics();
   const ups: Upstream[] = opts.upstreams.filter((u) => !u.startsWith('dns+')).map((u) => new Upstream(u.replace(/\/+$/, '')));
-  const discovered = opts.upstreams.filter((u) => u.startsWith('dns+')).map((u) => new URL(u.slice(4)));
-  /** Add upstreams for new addresses of `dns+` entries; drop those that vanished. */
+  const discovered = opts.upstreams.filter((u) => u.startsWith('dns+'));
+  /** Add upstreams for new addresses of each `dns+` entry; drop the entry's own that vanished. */
   const discover = async (): Promise<void> => {
-    for (const d of discovered) {
-      const addrs = await lookup(d.hostname, { all: true, family: 4 }).catch(() => []);
+    for (const entry of discovered) {
+      const d = new URL(entry.slice(4));
+      const addrs = await lookup(d.hostname, { all: true, family: 4 }).catch(() => null);
+      if (!addrs) continue; // a failed lookup keeps what we have
       const want = new Set(addrs.map((a) => `${d.protocol}//${a.address}:${d.port || 80}`));
-      for (const url of want) if (!ups.some((u) => u.url === url)) ups.push(new Upstream(url));
+      for (const url of want) {
+        if (ups.some((u) => u.url === url)) continue;
+        const u = new Upstream(url);
+        u.discoveredBy = entry;
+        ups.push(u);
+      }
       for (let i = ups.length - 1; i >= 0; i--) {
         const u = ups[i]!;
-        if (u.url.startsWith(`${d.protocol}//`) && u.url.endsWith(`:${d.port || 80}`) && !want.has(u.url) && !opts.upstreams.includes(u.url)) {
+        if (u.discoveredBy === entry && !want.has(u.url)) {
           ups.splice(i, 1);
           void u.pool.close();
         }
@@ -183,9 +194,18 @@ export async function runBalancer(opts: BalancerOptions, log: Logger): Promise<B
         const id = (() => { try { return (JSON.parse(body) as { id?: string | number }).id ?? null; } catch { return null; } })();
         return { status: 500, upstream: 'none', body: serialize(errorResponse(id, MethodNotFoundError.code, `method '${method}' needs execution or the mempool, which this read-only gateway does not serve (no full node configured)`)) };
       }
-      const res = await fullNode.request({ path: new URL(opts.fullNodeUrl!).pathname || path, method: 'POST', body, headers: { 'content-type': 'application/json' } });
-      metrics.proxied.inc({ upstream: 'fullnode', outcome: String(res.statusCode) });
-      return { status: res.statusCode, body: await res.body.text(), upstream: 'fullnode' };
+      // the full node's own path when the URL names one (http://lotus:1234/rpc/v1), else the request's
+      const fnPath = new URL(opts.fullNodeUrl!).pathname;
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (opts.fullNodeToken) headers.authorization = `Bearer ${opts.fullNodeToken}`;
+      try {
+        const res = await fullNode.request({ path: fnPath && fnPath !== '/' ? fnPath : path, method: 'POST', body, headers, headersTimeout: 60_000, bodyTimeout: 60_000 });
+        metrics.proxied.inc({ upstream: 'fullnode', outcome: String(res.statusCode) });
+        return { status: res.statusCode, body: await res.body.text(), upstream: 'fullnode' };
+      } catch (e) {
+        metrics.proxied.inc({ upstream: 'fullnode', outcome: 'error' });
+        return { status: 503, upstream: 'fullnode', body: serialize(errorResponse(null, InternalError.code, `full node unreachable: ${(e as Error).message}`)) };
+      }
     }
     const candidates = eligible().slice(0, opts.retries + 1);
     let lastErr: unknown = null;

@@ -57,11 +57,12 @@ export async function runCluster(cfg: Config): Promise<void> {
       '--max-batch', String(cfg.maxBatch),
       '--lookback-epochs', String(cfg.lookbackEpochs),
       '--message-lookback-epochs', String(cfg.messageLookbackEpochs),
-      '--response-cache-entries', String(cfg.responseCacheEntries),
+      '--response-cache-bytes', String(cfg.responseCacheBytes),
     ]);
   }
   const lbArgs = ['lb', '--lb-host', cfg.lbHost as string, '--lb-port', String(cfg.lbPort), '--upstreams', followerUrls.join(','), '--max-lag-epochs', String(cfg.maxLagEpochs), '--health-interval-ms', String(cfg.healthIntervalMs), '--retries', String(cfg.retries), '--max-request-bytes', String(cfg.maxRequestBytes)];
   if (cfg.fullNodeUrl) lbArgs.push('--fullnode-url', cfg.fullNodeUrl as string);
+  if (cfg.fullNodeToken) lbArgs.push('--fullnode-token', cfg.fullNodeToken as string);
   spawnChild('lb', lbArgs);
   const lbUrl = `http://${cfg.lbHost}:${cfg.lbPort}/rpc/v1`;
   process.stdout.write(

@@ -69,9 +69,19 @@ test('kill -9 of the leader at random points, ten times: the store stays consist
   upstream.startClock(25);
   let last = -1;
   const heights: number[] = [];
+  const blockCount = async (): Promise<number> => {
+    const c = new pg.Client({ connectionString: pgh.url });
+    await c.connect();
+    const n = Number((await c.query('SELECT count(*) AS n FROM blocks')).rows[0].n);
+    await c.end();
+    return n;
+  };
   for (let i = 0; i < 10; i++) {
+    // kill at a random moment after this run has started writing (not during node's start-up)
+    const before = await blockCount();
     const p = leaderProcess();
-    await new Promise((r) => setTimeout(r, 1000 + Math.floor(Math.random() * 2500)));
+    await waitFor(async () => (await blockCount()) !== before || (await store.index.getHead())?.height === upstream.head.height, 20_000, `run ${i} writing`);
+    await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 1500)));
     p.kill('SIGKILL');
     await new Promise((r) => p.once('exit', r));
     last = await checkConsistent(last);

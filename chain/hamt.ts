@@ -90,14 +90,24 @@ export async function hamtGet(get: BlockGetter, root: CID, key: Uint8Array, bitW
   }
 }
 
+/** A HAMT enumeration went past its limit. */
+export class HamtTooLargeError extends Error {
+  constructor(readonly limit: number) {
+    super(`more than ${limit} entries`);
+    this.name = 'HamtTooLargeError';
+  }
+}
+
 /**
  * Every (key, value) in the HAMT, depth first in pointer order. Cost is linear in
  * the HAMT's size: for enumeration (StateListActors, reverse lookups) only.
+ * @param limit stop with HamtTooLargeError past this many entries
  * @throws MissingBlockError when a node is absent.
  */
-export async function hamtEntries(get: BlockGetter, root: CID): Promise<Array<[Uint8Array, unknown]>> {
+export async function hamtEntries(get: BlockGetter, root: CID, limit = Infinity): Promise<Array<[Uint8Array, unknown]>> {
   const out: Array<[Uint8Array, unknown]> = [];
   const walk = async (c: CID): Promise<void> => {
+    if (out.length > limit) throw new HamtTooLargeError(limit);
     const b = await get(c);
     if (!b) throw new MissingBlockError(c, 'HAMT node');
     for (const raw of parseNode(decodeCbor(b)).pointers) {

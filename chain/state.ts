@@ -146,10 +146,13 @@ export async function lookupRobustAddress(get: BlockGetter, stateRoot: CID, id: 
   return null;
 }
 
-/** Every actor at a state root: `[ID address bytes, actor]`, in HAMT order. */
-export async function listActors(get: BlockGetter, stateRoot: CID): Promise<Array<[Uint8Array, Actor]>> {
+/**
+ * Every actor at a state root: `[ID address bytes, actor]`, in HAMT order.
+ * @throws HamtTooLargeError past `limit` actors (mainnet has millions).
+ */
+export async function listActors(get: BlockGetter, stateRoot: CID, limit = Infinity): Promise<Array<[Uint8Array, Actor]>> {
   const { actors } = await openStateTree(get, stateRoot);
-  return (await hamtEntries(get, actors)).map(([k, v]) => [k, actorFromCbor(v)]);
+  return (await hamtEntries(get, actors, limit)).map(([k, v]) => [k, actorFromCbor(v)]);
 }
 
 /** Decode an actor's state object (its Head block) as CBOR. */

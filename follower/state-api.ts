@@ -12,10 +12,14 @@ import { type Actor, Protocol, actorState, getActor, listActors, lookupId, looku
 import { actorCodeInfo } from '../chain/actor-codes.js';
 import { networkVersionAt } from '../chain/upgrades.js';
 import type { TipSet } from '../chain/tipset.js';
-import { HandlerError, RpcError } from '../common/errors.js';
+import { HandlerError, LimitExceededError, RpcError } from '../common/errors.js';
+import { HamtTooLargeError } from '../chain/hamt.js';
 import type { MethodSpec } from '../common/rpc-server.js';
 import { addressParam, tipSetKeyParam } from './params.js';
 import { actorStateJson } from './actor-state-json.js';
+
+/** Most actors StateListActors enumerates before answering -32005. */
+export const MAX_LIST_ACTORS = 100_000;
 
 /** Lotus's api.ErrActorNotFound (api/api_errors.go): code 11. */
 export class ActorNotFoundError extends RpcError {
@@ -175,6 +179,15 @@ export function addStateMethods(m: Map<string, MethodSpec>, ctx: StateApiContext
   });
   add('StateListActors', 1, async (p) => {
     const ts = await at('Filecoin.StateListActors', p[0]);
-    return ctx.cache.get('StateListActors', ts.keyString, () => read(async () => (await listActors(ctx.get, ts.parentState)).map(([id]) => addr(id))));
+    return ctx.cache.get('StateListActors', ts.keyString, () =>
+      read(async () => {
+        try {
+          return (await listActors(ctx.get, ts.parentState, MAX_LIST_ACTORS)).map(([id]) => addr(id));
+        } catch (e) {
+          if (e instanceof HamtTooLargeError) throw new LimitExceededError(`StateListActors: the state tree has more than ${MAX_LIST_ACTORS} actors`);
+          throw e;
+        }
+      }),
+    );
   });
 }

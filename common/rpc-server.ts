@@ -62,6 +62,8 @@ export interface RpcServerOptions {
   maxBatch?: number;
   /** Max values queued to a channel before its reader is dropped as slow (default 16, as Lotus). */
   channelBuffer?: number;
+  /** Max open channels (subscriptions) per WebSocket connection (default 16, as lotus-gateway). */
+  maxChannels?: number;
   log: Logger;
   metrics?: Metrics;
 }
@@ -90,10 +92,12 @@ export class RpcServer {
   private readonly server = new JSONRPCServer<ServerParams>({ errorListener: () => undefined });
   private readonly maxBatch: number;
   private readonly channelBuffer: number;
+  private readonly maxChannels: number;
 
   constructor(methods: Map<string, MethodSpec>, private readonly opts: RpcServerOptions) {
     this.maxBatch = opts.maxBatch ?? 100;
     this.channelBuffer = opts.channelBuffer ?? 16;
+    this.maxChannels = opts.maxChannels ?? 16;
     this.server.mapErrorToJSONRPCErrorResponse = (id: JSONRPCID, error: unknown): JSONRPCErrorResponse => {
       if (error instanceof RpcError || error instanceof JSONRPCErrorException) {
         return errorResponse(id, error.code, error.message);
@@ -215,6 +219,8 @@ export class RpcServer {
       const ctx: CallContext = {
         remote,
         openChannel: () => {
+          // lotus-gateway caps filters/subscriptions per connection (16)
+          if (channels.size >= this.maxChannels) throw new LimitExceededError(`too many subscriptions on this connection (limit ${this.maxChannels})`);
           const ch = new ChannelImpl(nextChannel++, sendRaw, this.channelBuffer);
           channels.set(ch.id, ch);
           this.opts.metrics?.subscribers.inc();

@@ -264,3 +264,26 @@ test('the balancer discovers followers behind a DNS name (dns+http://name:port, 
     await lb.stop();
   }
 });
+
+test('a WebSocket connection may hold 16 subscriptions; the 17th is refused with -32005; xrpc.cancel closes one', async () => {
+  const sock = new WebSocket(cluster.followerUrls[0]!.replace('http', 'ws') + '/rpc/v1');
+  await new Promise((r) => sock.once('open', r));
+  const replies = new Map<number, { result?: number; error?: { code: number } }>();
+  const closes: number[] = [];
+  sock.on('message', (d) => {
+    const m = JSON.parse(String(d));
+    if (m.id !== undefined) replies.set(m.id, m);
+    if (m.method === 'xrpc.ch.close') closes.push(m.params[0]);
+  });
+  for (let i = 1; i <= 17; i++) sock.send(JSON.stringify({ jsonrpc: '2.0', id: i, method: 'Filecoin.ChainNotify', params: [] }));
+  await waitFor(async () => replies.size === 17, 10_000, '17 replies');
+  assert.equal([...replies.values()].filter((r) => typeof r.result === 'number').length, 16);
+  assert.equal(replies.get(17)!.error!.code, -32005);
+  sock.send(JSON.stringify({ jsonrpc: '2.0', method: 'xrpc.cancel', params: [3] }));
+  await waitFor(async () => closes.length === 1, 5000, 'channel closed');
+  assert.equal(closes[0], replies.get(3)!.result);
+  sock.send(JSON.stringify({ jsonrpc: '2.0', id: 18, method: 'Filecoin.ChainNotify', params: [] }));
+  await waitFor(async () => replies.has(18), 5000, 'reply 18');
+  assert.equal(typeof replies.get(18)!.result, 'number', 'a freed slot can be used again');
+  sock.close();
+});

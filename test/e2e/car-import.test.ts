@@ -12,21 +12,18 @@ import { join } from 'node:path';
 import { loadCar, CarFormatError } from '../../blockstore/car.js';
 import { CarIndexer } from '@ipld/car';
 import { fixture, projectPath } from '../../common/paths.js';
-import { openStore, type Store } from '../../common/store.js';
-import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../common/embedded-postgres.js';
-import { silentLogger } from '../../common/logger.js';
-import { freePort } from '../helpers/cluster.js';
+import type { Store } from '../../common/store.js';
+import { type TestPg, startTestPg } from '../helpers/pg.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'filf-car-'));
-let pg: EmbeddedPostgresHandle;
+let pg: TestPg;
 let store: Store;
 
 before(async () => {
-  pg = await startEmbeddedPostgres({ dataDir: join(tmp, 'pg'), port: await freePort(), log: silentLogger() });
-  store = await openStore(pg.url, { migrate: true });
+  pg = await startTestPg('filf-car-');
+  store = pg.store;
 });
 after(async () => {
-  await store?.close();
   await pg?.stop();
 });
 

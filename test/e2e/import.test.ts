@@ -11,21 +11,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { fixture, projectPath } from '../../common/paths.js';
-import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../common/embedded-postgres.js';
-import { openStore, type Store } from '../../common/store.js';
-import { silentLogger } from '../../common/logger.js';
-import { freePort } from '../helpers/cluster.js';
+import type { Store } from '../../common/store.js';
+import { type TestPg, startTestPg } from '../helpers/pg.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'filf-import-'));
-let pgh: EmbeddedPostgresHandle;
+let pgh: TestPg;
 let store: Store;
 
 before(async () => {
-  pgh = await startEmbeddedPostgres({ dataDir: join(tmp, 'pg'), port: await freePort(), log: silentLogger() });
-  store = await openStore(pgh.url, { migrate: true });
+  pgh = await startTestPg('filf-import-');
+  store = pgh.store;
 });
 after(async () => {
-  await store?.close();
   await pgh?.stop();
 });
 

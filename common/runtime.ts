@@ -22,7 +22,7 @@ export async function openConfiguredStore(cfg: Config, log: Logger, opts: OpenSt
     stopEmbedded = () => pg.stop();
   }
   const store = await openStore(url, opts);
-  log.info({ store: store.redactedUrl }, 'store open');
+  log.info({ store: store.redactedUrl, driver: store.driver }, 'store open');
   return { ...store, stopEmbedded };
 }
 

@@ -25,6 +25,8 @@ export interface Store {
   index: ChainIndex;
   /** The URL with its password replaced by `***`. */
   redactedUrl: string;
+  /** The driver package in use (`pg`, `@yugabytedb/pg`, `cassandra-driver`). */
+  driver?: string;
   /** Apply pending schema migrations. @returns the versions applied. */
   migrate(): Promise<number[]>;
   close(): Promise<void>;
@@ -63,20 +65,20 @@ export function backendOf(url: string): { kind: 'sql'; dialect: SqlDialect } | {
 }
 
 /** The `pg`-compatible driver: `@yugabytedb/pg` (cluster-aware) for YugabyteDB when installed, else `pg`. */
-async function sqlDriver(dialect: SqlDialect): Promise<typeof pg> {
+async function sqlDriver(dialect: SqlDialect): Promise<{ name: string; driver: typeof pg }> {
   if (dialect === 'yugabyte') {
     try {
       const name = '@yugabytedb/pg';
-      return ((await import(name)) as { default: typeof pg }).default;
+      return { name, driver: ((await import(name)) as { default: typeof pg }).default };
     } catch {
       /* optional dependency not installed */
     }
   }
-  return pg;
+  return { name: 'pg', driver: pg };
 }
 
 async function openSql(url: string, dialect: SqlDialect, opts: OpenStoreOptions): Promise<Store> {
-  const driver = await sqlDriver(dialect);
+  const { name, driver } = await sqlDriver(dialect);
   const pool = new driver.Pool({
     connectionString: url.replace(/^(yugabyte|ysql):/, 'postgres:'),
     max: opts.poolSize ?? 10,
@@ -95,6 +97,7 @@ async function openSql(url: string, dialect: SqlDialect, opts: OpenStoreOptions)
     blockstore: new PgBlockstore(pool),
     index: new PgChainIndex(pool),
     redactedUrl: redactUrl(url),
+    driver: name,
     migrate: () => migrate(pool, dialect),
     close: () => pool.end(),
   };
@@ -124,6 +127,7 @@ async function openCql(url: string, opts: OpenStoreOptions): Promise<Store> {
     blockstore: new CqlBlockstore(client),
     index: new CqlChainIndex(client),
     redactedUrl: redactUrl(url),
+    driver: 'cassandra-driver',
     migrate: () => migrateCql(settings),
     close: () => client.shutdown(),
   };

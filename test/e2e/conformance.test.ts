@@ -167,3 +167,20 @@ for (const backend of backends) {
     });
   });
 }
+
+test('yugabyte:// URLs use the cluster-aware @yugabytedb/pg driver (checked against PostgreSQL, which speaks the same protocol)', async () => {
+  const url = await backends[0]!.url();
+  const pgStore = await openStore(url, { migrate: true });
+  const yb = await openStore(url.replace(/^postgres:/, 'yugabyte:'));
+  try {
+    assert.equal(pgStore.driver, 'pg');
+    assert.equal(yb.driver, '@yugabytedb/pg');
+    const blocks = [...src.car.blocks.values()].slice(0, 50);
+    await yb.blockstore.putMany(blocks);
+    const got = await pgStore.blockstore.getMany(blocks.map((b) => b.cid));
+    assert.ok(got.every((g, i) => g && Buffer.from(g).equals(Buffer.from(blocks[i]!.bytes))));
+  } finally {
+    await yb.close();
+    await pgStore.close();
+  }
+});

@@ -16,7 +16,7 @@ import type { CID } from '../chain/cid.js';
 import { TipSet, tipSetKeyCid } from '../chain/tipset.js';
 import { ChainReader } from '../blockstore/chain-reader.js';
 import { CachedBlockstore } from '../blockstore/cached.js';
-import { type CarStreamProgress, readCarStream } from '../blockstore/car-stream.js';
+import { type CarStreamProgress, readCarStream } from '../blockstore/car.js';
 import type { Block } from '../blockstore/types.js';
 import { Leader } from './leader.js';
 

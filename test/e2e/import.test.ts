@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { fixture, projectPath } from '../../common/paths.js';
 import type { Store } from '../../common/store.js';
+import { CarIndexer } from '@ipld/car';
 import { type TestPg, startTestPg } from '../helpers/pg.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'filf-import-'));
@@ -63,29 +64,16 @@ test('mainnet-h0-3.car.zst, then the Forest framed copy (idempotent), then mainn
 test('a flipped byte and a truncated file: the named error, exit 1, the head unchanged', async () => {
   const headBefore = (await store.index.getHead())!;
   const bytes = readFileSync(fixture('chain', 'mainnet-h0-39.car'));
-  // find the 50th block's section to corrupt
+  // the 50th block's section, located by @ipld/car's indexer (independent of our reader)
   let n = 0;
   let target: { cid: string; offset: number } | null = null;
-  // locate the 50th section by reading the CARv1 framing independently: varint header, then sections
-  const varint = (buf: Uint8Array, at: number): [number, number] => {
-    let v = 0, s = 0, i = at;
-    for (;;) { const x = buf[i++]!; v += (x & 0x7f) * 2 ** s; if (!(x & 0x80)) return [v, i]; s += 7; }
-  };
-  let [hl, pos] = varint(bytes, 0);
-  pos += hl;
-  while (pos < bytes.length) {
-    const start = pos;
-    const [len, body] = varint(bytes, pos);
-    if (++n === 50) {
-      const { CID } = await import('multiformats/cid');
-      const [cid] = CID.decodeFirst(bytes.subarray(body, body + len));
-      target = { cid: cid.toString(), offset: start };
-      const flipped = Buffer.from(bytes);
-      flipped[body + len - 3] ^= 0x55;
-      writeFileSync(join(tmp, 'flipped.car'), flipped);
-      break;
-    }
-    pos = body + len;
+  for await (const e of await CarIndexer.fromBytes(bytes)) {
+    if (++n < 50) continue;
+    target = { cid: e.cid.toString(), offset: e.offset };
+    const flipped = Buffer.from(bytes);
+    flipped[e.blockOffset + e.blockLength - 3] ^= 0x55;
+    writeFileSync(join(tmp, 'flipped.car'), flipped);
+    break;
   }
   const f = importCli(join(tmp, 'flipped.car'));
   assert.equal(f.status, 1);

@@ -14,11 +14,11 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fixture, fixturesDir } from '../../common/paths.js';
-import { type CID, cborCid } from '../../chain/cid.js';
+import { type CID, cborCid, decodeCbor } from '../../chain/cid.js';
 import { buildAmt } from '../../chain/amt.js';
 import { TipSet } from '../../chain/tipset.js';
 import { ChainReader } from '../../blockstore/chain-reader.js';
-import { type BlockHeader, encodeBlockHeader } from '../../chain/types.js';
+import { type BlockHeader, encodeBlockHeader, eventToCbor, receiptToCbor } from '../../chain/types.js';
 import { addressFromString } from '../../chain/address.js';
 import { idOf } from '../../chain/state.js';
 import { cidJson } from '../../chain/json.js';
@@ -39,15 +39,21 @@ after(async () => {
   await ip?.stop();
 });
 
+/** The CIDs of a v0 AMT in the CAR: a synchronous leaf walk, independent of chain/amt.ts. */
+function amtLeafCids(root: CID): string[] {
+  const car = ip.source.car.blocks;
+  const [height, , node] = decodeCbor<[number, number, unknown[]]>(car.getSync(root)!);
+  const walk = (n: unknown[], h: number): string[] => (h === 0 ? (n[2] as CID[]).map(String) : (n[1] as CID[]).flatMap((l) => walk(decodeCbor<unknown[]>(car.getSync(l)!), h - 1)));
+  return walk(node, height);
+}
+
 /** Expected execution order, computed independently: blocks in order, BLS then secp, each CID once. */
 function expectedMessages(ts: TipSet): string[] {
-  const car = ip.source.car.blocks;
   const seen = new Set<string>();
   const out: string[] = [];
   for (const b of ts.blocks) {
-    const meta = decodeCborArray(car.getSync(b.header.messages)!);
-    for (const root of meta) {
-      for (const c of amtLeafCids(root as CID)) {
+    for (const root of decodeCbor<CID[]>(ip.source.car.blocks.getSync(b.header.messages)!)) {
+      for (const c of amtLeafCids(root)) {
         if (!seen.has(c)) out.push(c);
         seen.add(c);
       }
@@ -55,23 +61,8 @@ function expectedMessages(ts: TipSet): string[] {
   }
   return out;
 }
-function decodeCborArray(b: Uint8Array): unknown[] {
-  return JSON.parse(JSON.stringify([])) && (globalThis as unknown as { __dec: (b: Uint8Array) => unknown[] }).__dec(b);
-}
-function amtLeafCids(root: CID): string[] {
-  return (globalThis as unknown as { __amt: (c: CID) => string[] }).__amt(root);
-}
 
 test('ChainGetMessagesInTipset and ChainGetParentMessages list every message in Lotus order', async () => {
-  const { decodeCbor } = await import('../../chain/cid.js');
-  const car = ip.source.car.blocks;
-  // a synchronous AMT leaf walk (v0 format) over the CAR, independent of chain/amt.ts
-  (globalThis as unknown as { __dec: unknown }).__dec = (b: Uint8Array) => decodeCbor<unknown[]>(b);
-  (globalThis as unknown as { __amt: unknown }).__amt = (root: CID): string[] => {
-    const [height, , node] = decodeCbor<[number, number, unknown[]]>(car.getSync(root)!);
-    const walk = (n: unknown[], h: number): string[] => (h === 0 ? (n[2] as CID[]).map(String) : (n[1] as CID[]).flatMap((l) => walk(decodeCbor<unknown[]>(car.getSync(l)!), h - 1)));
-    return walk(node, height);
-  };
   const all = new Set<string>();
   let prev: TipSet | null = null;
   for (const ts of ip.source.tipsets) {
@@ -172,14 +163,17 @@ test('SYNTHETIC fork at 341 with real receipts and events: receipts, events, Sta
     let eventsRoot: CID | null = null;
     if (i % 4 === 0) {
       const evs = events.slice((i * 3) % 300, ((i * 3) % 300) + 3);
-      const amt = buildAmt(evs.map((e) => [idOf(addressFromString(e.emitter)), e.entries.map((x) => [x.Flags, x.Key, x.Codec, new Uint8Array(Buffer.from(x.Value, 'base64'))])]), { bitWidth: 5, legacy: false });
+      const amt = buildAmt(
+        evs.map((e) => eventToCbor({ emitter: idOf(addressFromString(e.emitter)), entries: e.entries.map((x) => ({ flags: x.Flags, key: x.Key, codec: x.Codec, value: new Uint8Array(Buffer.from(x.Value, 'base64')) })) })),
+        { bitWidth: 5, legacy: false },
+      );
       blocks.push(...amt.blocks);
       eventsRoot = amt.root;
       eventRoots.push({ root: amt.root, events: evs });
     }
     const ret = new Uint8Array(Buffer.from(v.return, 'base64'));
     expectedReceipts.push({ ExitCode: v.exit_code, Return: ret.length ? v.return : null, GasUsed: v.gas_used, EventsRoot: eventsRoot ? cidJson(eventsRoot) : null });
-    return [v.exit_code, ret, v.gas_used, eventsRoot];
+    return receiptToCbor({ exitCode: v.exit_code, return: ret, gasUsed: v.gas_used, eventsRoot, hasEventsRoot: true });
   });
   const receipts = buildAmt(receiptTuples, { bitWidth: 3, legacy: true });
   blocks.push(...receipts.blocks);

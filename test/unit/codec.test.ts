@@ -158,3 +158,27 @@ test('buildAmt reproduces every real v0 message AMT of the CAR (root CID and nod
   assert.equal(amts, 547 * 2);
   assert.ok(multiLevel > 50, `multi-level AMTs rebuilt (${multiLevel})`);
 });
+
+test('23,956 real mpool messages (2020 t-addresses, 2023 f410 addresses): JSON → CBOR → JSON round-trips', async () => {
+  const { gunzipSync } = await import('node:zlib');
+  const { parseMessageJson, messageJson } = await import('../../chain/json.js');
+  const { decodeMessage } = await import('../../chain/types.js');
+  let n = 0;
+  let f410 = 0;
+  for (const [file, prefix] of [['mainnet-2020-mpool-messages.json.gz', 't'], ['mainnet-2023-mpool-messages.json.gz', 'f']] as const) {
+    const text = gunzipSync(readFileSync(fixture('json', file))).toString('utf8');
+    const objects = JSON.parse(`[${text.trim().replace(/\}\s*\{/g, '},{')}]`) as Array<{ Message: Record<string, unknown> }>;
+    for (const { Message: m } of objects) {
+      const bytes = encodeMessage(parseMessageJson(m));
+      const back = messageJson(decodeMessage(bytes), prefix);
+      const { CID: cid, Params: params, ...rest } = back;
+      void cid;
+      assert.deepEqual(rest, Object.fromEntries(Object.entries(m).filter(([k]) => k !== 'Params')), `message ${n}`);
+      assert.equal(params, m.Params ?? null);
+      if (String(m.To).startsWith('f410')) f410++;
+      n++;
+    }
+  }
+  assert.equal(n, 7688 + 16268);
+  assert.ok(f410 >= 12207, `delegated (f410) recipients: ${f410}`);
+});

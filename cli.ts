@@ -10,26 +10,24 @@
  * Every option is also an environment variable (see README / `config`).
  */
 import { Command as Cli, Option } from 'commander';
-import { type Command, ConfigError, loadConfig, redactConfig, settingsFor, settingsMarkdown, SETTINGS } from './common/config.js';
-import { createLogger } from './common/logger.js';
-import { onShutdown, openConfiguredStore } from './common/runtime.js';
+import { type Role, type RoleConfig, ConfigError, defaultText, loadConfig, redactConfig, settingsFor, settingsMarkdown, SETTINGS } from './common/config.js';
+import { type Logger, createLogger } from './common/logger.js';
+import { onShutdown } from './common/runtime.js';
+import { openConfiguredStore } from './store/configured.js';
 import { runLeader } from './leader/main.js';
 import { runFollower } from './follower/main.js';
 import { runBalancer } from './loadbalancer/balancer.js';
 import { runCluster } from './scripts/cluster.js';
 import { importCar } from './leader/import.js';
 import { resolve } from 'node:path';
-import { backendOf } from './common/store.js';
-import { cqlMigrations } from './common/cql.js';
+import { type Store, backendOf } from './store/open.js';
+import { cqlMigrations } from './store/cql.js';
 import { migrationsText, parseDialect } from './migrations/migrate.js';
 
 const program = new Cli('fil-follower').description('Horizontally scalable read-only Lotus JSON-RPC gateway').showHelpAfterError();
 
-function withSettings(cmd: Cli, name: Command): Cli {
-  for (const s of settingsFor(name)) {
-    const arg = s.type === 'bool' ? '' : ' <value>';
-    cmd.addOption(new Option(`--${s.flag}${arg}`, `${s.description} [env ${s.env}]`));
-  }
+function withSettings(cmd: Cli, name: Role): Cli {
+  for (const [, s] of settingsFor(name)) cmd.addOption(new Option(`--${s.flag} <value>`, `${s.description} [env ${s.env}]`));
   return cmd;
 }
 
@@ -42,13 +40,13 @@ function fail(e: unknown): never {
 }
 
 /** A role that works on the store: open it, run, and close both on SIGINT/SIGTERM. */
-function storeRole(name: 'leader' | 'follower', description: string, migrateFirst: boolean, run: typeof runLeader | typeof runFollower): void {
+function storeRole<R extends 'leader' | 'follower'>(name: R, description: string, migrateFirst: boolean, run: (cfg: RoleConfig<R>, store: Store, log: Logger) => Promise<{ stop(): Promise<void> }>): void {
   withSettings(program.command(name).description(description), name).action(async (flags) => {
     try {
-      const cfg = loadConfig(name, flags);
-      const log = createLogger(name === 'follower' ? `follower:${cfg.followerPort}` : name, cfg.logLevel as string);
+      const cfg = loadConfig(name, flags) as RoleConfig<'leader'> & RoleConfig<'follower'>;
+      const log = createLogger(name === 'follower' ? `follower:${cfg.followerPort}` : name, cfg.logLevel, cfg.logFormat);
       const store = await openConfiguredStore(cfg, log, { migrate: migrateFirst });
-      const h = await run(cfg, store, log);
+      const h = await run(cfg as RoleConfig<R>, store, log);
       onShutdown(log, async () => {
         await h.stop();
         await store.close();
@@ -65,18 +63,18 @@ storeRole('follower', 'serve the read-only Lotus API from the store', false, run
 withSettings(program.command('lb').description('JSON-RPC load balancer over followers'), 'lb').action(async (flags) => {
   try {
     const cfg = loadConfig('lb', flags);
-    const log = createLogger('lb', cfg.logLevel as string);
+    const log = createLogger('lb', cfg.logLevel, cfg.logFormat);
     const h = await runBalancer(
       {
-        host: cfg.lbHost as string,
-        port: cfg.lbPort as number,
-        upstreams: cfg.upstreams as string[],
-        maxLagEpochs: cfg.maxLagEpochs as number,
-        healthIntervalMs: cfg.healthIntervalMs as number,
-        retries: cfg.retries as number,
-        maxRequestBytes: cfg.maxRequestBytes as number,
-        fullNodeUrl: cfg.fullNodeUrl as string | undefined,
-        fullNodeToken: cfg.fullNodeToken as string | undefined,
+        host: cfg.lbHost,
+        port: cfg.lbPort,
+        upstreams: cfg.upstreams,
+        maxLagEpochs: cfg.maxLagEpochs,
+        healthIntervalMs: cfg.healthIntervalMs,
+        retries: cfg.retries,
+        maxRequestBytes: cfg.maxRequestBytes,
+        fullNodeUrl: cfg.fullNodeUrl,
+        fullNodeToken: cfg.fullNodeToken,
       },
       log,
     );
@@ -93,14 +91,14 @@ withSettings(program.command('migrate').description('create or upgrade the store
     try {
       const cfg = loadConfig('migrate', flags);
       if (flags.dryRun) {
-        const url = cfg.storeUrl as string | undefined;
+        const url = cfg.storeUrl;
         const dialect = (flags.dialect as string | undefined) ?? (url ? (backendOf(url).kind === 'cql' ? 'cql' : (backendOf(url) as { dialect: string }).dialect) : 'postgres');
         if (dialect === 'cql') {
           for (const m of await cqlMigrations()) process.stdout.write(`-- migration ${String(m.version).padStart(3, '0')}_${m.name} (cql)\n${m.statements.map((x) => x + ';').join('\n')}\n\n`);
         } else process.stdout.write(await migrationsText(parseDialect(dialect)));
         return;
       }
-      const log = createLogger('migrate', cfg.logLevel as string);
+      const log = createLogger('migrate', cfg.logLevel, cfg.logFormat);
       const store = await openConfiguredStore(cfg, log, { migrate: false });
       const applied = await store.migrate();
       log.info({ applied }, applied.length ? 'migrations applied' : 'schema up to date');
@@ -114,7 +112,7 @@ withSettings(program.command('migrate').description('create or upgrade the store
 withSettings(program.command('import').argument('<file>', 'CAR snapshot: .car, .car.zst or .forest.car.zst').description('import a CAR snapshot into the store (streamed, verified, batched); its roots tipset becomes the head'), 'import').action(async (file: string, flags) => {
   try {
     const cfg = loadConfig('import', flags);
-    const log = createLogger('import', cfg.logLevel as string);
+    const log = createLogger('import', cfg.logLevel, cfg.logFormat);
     const store = await openConfiguredStore(cfg, log, { migrate: true });
     try {
       const s = await importCar(resolve(file), store, log);
@@ -146,7 +144,14 @@ program
   .option('--markdown', 'as the README table')
   .action((o: { markdown?: boolean }) => {
     if (o.markdown) process.stdout.write(settingsMarkdown() + '\n');
-    else for (const s of SETTINGS) process.stdout.write(`${s.env.padEnd(20)} --${s.flag.padEnd(20)} ${JSON.stringify(redactConfig({ [s.key]: s.default })[s.key] ?? null)}\n`);
+    else {
+      // each setting's value as this environment gives it (or its default), secrets redacted
+      for (const [k, s] of Object.entries(SETTINGS)) {
+        const env = [s.env, ...(('aliases' in s && s.aliases) || [])].map((n) => process.env[n]).find((v) => v !== undefined && v !== '');
+        const shown = env === undefined ? defaultText(s) : String(redactConfig({ [k]: env })[k]);
+        process.stdout.write(`${s.env.padEnd(24)} --${s.flag.padEnd(24)} ${shown}\n`);
+      }
+    }
   });
 
 program.parseAsync(process.argv).catch(fail);

@@ -5,6 +5,7 @@
  * Source of behaviour: lotus chain/store/store.go (LoadTipSet, ReorgOps),
  * chain/store/messages.go (MessagesForBlock, ReadMsgMetaCids).
  */
+import type { HeadChange } from '../chain/head-change.js';
 import { LRUCache } from 'lru-cache';
 import { CID } from '../chain/cid.js';
 import { amtCids } from '../chain/amt.js';
@@ -33,11 +34,6 @@ export interface ChainMessage {
   signed: SignedMessage | null;
 }
 
-/** Head change entry: Lotus's `HeadChange{Type, Val}`. */
-export interface HeadChange {
-  type: 'current' | 'apply' | 'revert';
-  tipset: TipSet;
-}
 
 /** Cache sizes, in entries. */
 export interface ChainReaderOptions {

@@ -1,139 +1,218 @@
 /**
- * Every setting in one typed registry: environment variable, CLI flag, type,
- * default and description. CLI flags override environment variables, which
- * override defaults. The README's configuration table is generated from this
- * list (`fil-follower config --markdown`). Secrets are redacted when printed.
+ * Every setting declared once, with a zod schema: environment variable, CLI flag,
+ * default and description. Each role (leader, follower, lb, migrate, import, start)
+ * reads the settings listed in {@link ROLES}, and gets them typed (`RoleConfig<'follower'>`)
+ * from its own zod object schema. CLI flags override environment variables, which
+ * override defaults. The README's configuration table is generated from this file
+ * (`fil-follower config --markdown`). Secrets are redacted when printed, and `start`
+ * hands settings to its children by environment ({@link childEnv}), never on argv.
  */
 import { z } from 'zod';
 
-/** Which subcommands read a setting. */
-export type Command = 'start' | 'leader' | 'follower' | 'lb' | 'migrate' | 'import';
+/** How a setting is written on the command line: `int`/`string`/`list` take a value. */
+type Kind = 'string' | 'int' | 'list' | 'enum';
 
-/** One setting. */
-export interface Setting {
-  /** Key in the parsed config object. */
-  key: string;
+/** One setting. `schema` parses the raw string (or undefined, giving the default). */
+export interface Setting<S extends z.ZodType = z.ZodType> {
   env: string;
   /** Long CLI flag without dashes. */
   flag: string;
-  type: 'string' | 'int' | 'bool' | 'list';
-  default: string | number | boolean | string[] | undefined;
+  kind: Kind;
+  schema: S;
   description: string;
-  commands: Command[];
   secret?: boolean;
   /** Other environment variables accepted for compatibility. */
   aliases?: string[];
 }
 
-const ALL: Command[] = ['start', 'leader', 'follower', 'lb', 'migrate', 'import'];
+const int = (def: number) => z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(def);
+const str = (def: string) => z.string().default(def);
+const optional = () => z.string().min(1).optional();
+const list = (def: string[]) =>
+  z
+    .string()
+    .transform((raw) => raw.split(',').map((x) => x.trim()).filter(Boolean))
+    .default(def);
 
-/** The registry. */
-export const SETTINGS: Setting[] = [
-  { key: 'storeUrl', env: 'STORE_URL', aliases: ['DATABASE_URL'], flag: 'store-url', type: 'string', default: undefined, secret: true, commands: ['start', 'leader', 'follower', 'migrate', 'import'], description: 'Shared store URL (`postgres://user:pass@host:port/db`, PostgreSQL or YugabyteDB YSQL). Unset: the embedded PostgreSQL.' },
-  { key: 'embeddedPgDir', env: 'EMBEDDED_PG_DIR', flag: 'embedded-pg-dir', type: 'string', default: '.data/pg', commands: ['start', 'leader', 'follower', 'migrate', 'import'], description: 'Data directory of the embedded PostgreSQL (relative to the project root).' },
-  { key: 'embeddedPgPort', env: 'EMBEDDED_PG_PORT', flag: 'embedded-pg-port', type: 'int', default: 54329, commands: ['start', 'leader', 'follower', 'migrate', 'import'], description: 'Port of the embedded PostgreSQL on 127.0.0.1.' },
-  { key: 'car', env: 'CAR', flag: 'car', type: 'string', default: 'chain/mainnet-h0-341.car', commands: ['start', 'leader'], description: 'CAR file the leader replays (CARv1 or .car.zst); relative paths are under FIXTURES_DIR.' },
-  { key: 'epochMs', env: 'EPOCH_MS', flag: 'epoch-ms', type: 'int', default: 500, commands: ['start', 'leader'], description: 'Replay pace: ms between tipsets (0 = as fast as possible).' },
-  { key: 'fixturesDir', env: 'FIXTURES_DIR', flag: 'fixtures-dir', type: 'string', default: '../shared/data', commands: ['start', 'leader'], description: 'Folder of real chain data (relative to the project root).' },
-  { key: 'upstreamUrl', env: 'UPSTREAM_URL', flag: 'upstream-url', type: 'string', default: undefined, commands: ['start', 'leader'], description: 'WebSocket URL of a Lotus/Forest node (`ws://host:1234/rpc/v1`) the leader follows. Unset: the leader replays CAR.' },
-  { key: 'upstreamToken', env: 'UPSTREAM_TOKEN', flag: 'upstream-token', type: 'string', default: undefined, secret: true, commands: ['start', 'leader'], description: 'Bearer token for the upstream (read permission is enough).' },
-  { key: 'backfillEpochs', env: 'BACKFILL_EPOCHS', flag: 'backfill-epochs', type: 'int', default: 900, commands: ['start', 'leader'], description: 'On an empty store, tipsets below the upstream head synced before following.' },
-  { key: 'fetchConcurrency', env: 'FETCH_CONCURRENCY', flag: 'fetch-concurrency', type: 'int', default: 16, commands: ['start', 'leader'], description: 'Concurrent ChainReadObj calls while fetching blocks from the upstream.' },
-  { key: 'leaderHost', env: 'LEADER_HOST', flag: 'leader-host', type: 'string', default: '127.0.0.1', commands: ['start', 'leader'], description: 'Address the leader listens on.' },
-  { key: 'leaderPort', env: 'LEADER_PORT', flag: 'leader-port', type: 'int', default: 1235, commands: ['start', 'leader'], description: 'Port of the leader\'s JSON-RPC (ChainNotify, ChainHead).' },
-  { key: 'leaderUrl', env: 'LEADER_URL', flag: 'leader-url', type: 'string', default: 'ws://127.0.0.1:1235/rpc/v1', commands: ['follower'], description: 'WebSocket URL of the leader a follower subscribes to.' },
-  { key: 'followers', env: 'FOLLOWERS', flag: 'followers', type: 'int', default: 2, commands: ['start'], description: 'Number of followers `start` runs.' },
-  { key: 'followerHost', env: 'FOLLOWER_HOST', flag: 'host', type: 'string', default: '127.0.0.1', commands: ['follower'], description: 'Address a follower listens on.' },
-  { key: 'followerPort', env: 'FOLLOWER_PORT', flag: 'port', type: 'int', default: 1240, commands: ['start', 'follower'], description: 'Follower port (`start` gives follower i the port FOLLOWER_PORT+i).' },
-  { key: 'headPollMs', env: 'HEAD_POLL_MS', flag: 'head-poll-ms', type: 'int', default: 2000, commands: ['start', 'follower'], description: 'How often a follower polls the store\'s head row (ms), besides ChainNotify.' },
-  { key: 'reconnectMaxMs', env: 'RECONNECT_MAX_MS', flag: 'reconnect-max-ms', type: 'int', default: 10000, commands: ['start', 'follower'], description: 'Longest backoff between reconnects to the leader (ms).' },
-  { key: 'readyMaxLag', env: 'READY_MAX_LAG', flag: 'ready-max-lag', type: 'int', default: 0, commands: ['start', 'follower'], description: 'A follower is ready when its head is at most this many epochs behind the store\'s head row.' },
-  { key: 'blockCacheBytes', env: 'BLOCK_CACHE_BYTES', flag: 'block-cache-bytes', type: 'int', default: 268435456, commands: ['start', 'follower'], description: 'Bytes of raw blocks a follower caches (LRU).' },
-  { key: 'maxRequestBytes', env: 'MAX_REQUEST_BYTES', flag: 'max-request-bytes', type: 'int', default: 1048576, commands: ['start', 'follower', 'lb', 'leader'], description: 'Largest accepted request body or WebSocket frame (bytes).' },
-  { key: 'maxBatch', env: 'MAX_BATCH', flag: 'max-batch', type: 'int', default: 100, commands: ['start', 'follower', 'lb'], description: 'Most requests in one JSON-RPC batch.' },
-  { key: 'lookbackEpochs', env: 'LOOKBACK_EPOCHS', flag: 'lookback-epochs', type: 'int', default: 0, commands: ['start', 'follower'], description: 'Oldest epoch reachable below the head for height lookups (0 = unlimited), like lotus-gateway\'s lookback cap.' },
-  { key: 'messageLookbackEpochs', env: 'MESSAGE_LOOKBACK_EPOCHS', flag: 'message-lookback-epochs', type: 'int', default: 0, commands: ['start', 'follower'], description: 'How far below the head StateSearchMsg looks when the caller passes limit -1 (0 = unlimited), like lotus-gateway\'s message lookback.' },
-  { key: 'responseCacheBytes', env: 'RESPONSE_CACHE_BYTES', flag: 'response-cache-bytes', type: 'int', default: 134217728, commands: ['start', 'follower'], description: 'Bytes of JSON answers a follower caches (immutable ones only, keyed by CID or TipSetKey; answers over 1 MiB are not cached).' },
-  { key: 'lbHost', env: 'LB_HOST', flag: 'lb-host', type: 'string', default: '127.0.0.1', commands: ['start', 'lb'], description: 'Address the load balancer listens on.' },
-  { key: 'lbPort', env: 'LB_PORT', flag: 'lb-port', type: 'int', default: 1234, commands: ['start', 'lb'], description: 'Port of the load balancer (`/rpc/v1`, `/rpc/v0`).' },
-  { key: 'upstreams', env: 'UPSTREAMS', flag: 'upstreams', type: 'list', default: ['http://127.0.0.1:1240'], commands: ['lb'], description: 'Comma-separated follower base URLs the balancer routes to.' },
-  { key: 'maxLagEpochs', env: 'MAX_LAG_EPOCHS', flag: 'max-lag-epochs', type: 'int', default: 2, commands: ['start', 'lb'], description: 'The balancer skips followers more than this many epochs behind the highest head.' },
-  { key: 'healthIntervalMs', env: 'HEALTH_INTERVAL_MS', flag: 'health-interval-ms', type: 'int', default: 1000, commands: ['start', 'lb'], description: 'How often the balancer polls each follower\'s /health/readyz (ms).' },
-  { key: 'retries', env: 'LB_RETRIES', flag: 'retries', type: 'int', default: 2, commands: ['start', 'lb'], description: 'Extra followers the balancer tries when one refuses the connection.' },
-  { key: 'fullNodeUrl', env: 'FULLNODE_URL', flag: 'fullnode-url', type: 'string', default: undefined, secret: true, commands: ['start', 'lb'], description: 'HTTP URL of a full node for methods followers cannot serve (execution, mempool). Unset: those answer -32601.' },
-  { key: 'fullNodeToken', env: 'FULLNODE_TOKEN', flag: 'fullnode-token', type: 'string', default: undefined, secret: true, commands: ['start', 'lb'], description: 'Bearer token the balancer sends to FULLNODE_URL (write permission for MpoolPush).' },
-  { key: 'logLevel', env: 'LOG_LEVEL', flag: 'log-level', type: 'string', default: 'info', commands: ALL, description: 'pino log level (trace, debug, info, warn, error, silent).' },
-];
+function setting<S extends z.ZodType>(kind: Kind, env: string, flag: string, schema: S, description: string, extra: { secret?: boolean; aliases?: string[] } = {}): Setting<S> {
+  return { env, flag, kind, schema, description, ...extra };
+}
 
-/** Configuration values by key. */
-export type Config = Record<string, string | number | boolean | string[] | undefined>;
+/** The registry of settings, by key. */
+export const SETTINGS = {
+  storeUrl: setting('string', 'STORE_URL', 'store-url', optional(), 'Shared store URL (`postgres://…`, `yugabyte://…`, `cassandra://…`, `ycql://…`; see Storage backends). Unset: the embedded PostgreSQL.', { secret: true, aliases: ['DATABASE_URL'] }),
+  embeddedPgDir: setting('string', 'EMBEDDED_PG_DIR', 'embedded-pg-dir', str('.data/pg'), 'Data directory of the embedded PostgreSQL (relative to the project root).'),
+  embeddedPgPort: setting('int', 'EMBEDDED_PG_PORT', 'embedded-pg-port', int(54329), 'Port of the embedded PostgreSQL on 127.0.0.1.'),
+  car: setting('string', 'CAR', 'car', str('chain/mainnet-h0-341.car'), 'CAR file the leader replays (CARv1 or .car.zst); relative paths are under FIXTURES_DIR.'),
+  epochMs: setting('int', 'EPOCH_MS', 'epoch-ms', int(500), 'Replay pace: ms between tipsets (0 = as fast as possible).'),
+  fixturesDir: setting('string', 'FIXTURES_DIR', 'fixtures-dir', str('../shared/data'), 'Folder of real chain data (relative to the project root).'),
+  upstreamUrl: setting('string', 'UPSTREAM_URL', 'upstream-url', optional(), 'WebSocket URL of a Lotus/Forest node (`ws://host:1234/rpc/v1`) the leader follows. Unset: the leader replays CAR.'),
+  upstreamToken: setting('string', 'UPSTREAM_TOKEN', 'upstream-token', optional(), 'Bearer token for the upstream (read permission is enough). Prefer the environment variable: flags show in `ps`.', { secret: true }),
+  backfillEpochs: setting('int', 'BACKFILL_EPOCHS', 'backfill-epochs', int(900), 'On an empty store, tipsets below the upstream head synced before following.'),
+  fetchConcurrency: setting('int', 'FETCH_CONCURRENCY', 'fetch-concurrency', int(16), 'Concurrent ChainReadObj calls while fetching blocks from the upstream.'),
+  leaderHost: setting('string', 'LEADER_HOST', 'leader-host', str('127.0.0.1'), 'Address the leader listens on.'),
+  leaderPort: setting('int', 'LEADER_PORT', 'leader-port', int(1235), "Port of the leader's JSON-RPC (ChainNotify, ChainHead)."),
+  leaderUrl: setting('string', 'LEADER_URL', 'leader-url', str('ws://127.0.0.1:1235/rpc/v1').transform((v): string | undefined => (v === 'none' ? undefined : v)), 'WebSocket URL of the leader a follower subscribes to (`none`: poll the head row only).'),
+  followers: setting('int', 'FOLLOWERS', 'followers', int(2), 'Number of followers `start` runs.'),
+  followerHost: setting('string', 'FOLLOWER_HOST', 'host', str('127.0.0.1'), 'Address a follower listens on.'),
+  followerPort: setting('int', 'FOLLOWER_PORT', 'port', int(1240), 'Follower port (`start` gives follower i the port FOLLOWER_PORT+i).'),
+  headPollMs: setting('int', 'HEAD_POLL_MS', 'head-poll-ms', int(2000), "How often a follower polls the store's head row (ms), besides ChainNotify."),
+  reconnectMaxMs: setting('int', 'RECONNECT_MAX_MS', 'reconnect-max-ms', int(10000), 'Longest backoff between reconnects (ms): a follower to the leader, the leader to its upstream.'),
+  readyMaxLag: setting('int', 'READY_MAX_LAG', 'ready-max-lag', int(0), "A follower is ready when its head is at most this many epochs behind the store's head row."),
+  blockCacheBytes: setting('int', 'BLOCK_CACHE_BYTES', 'block-cache-bytes', int(268435456), 'Bytes of raw blocks a follower caches (LRU).'),
+  maxRequestBytes: setting('int', 'MAX_REQUEST_BYTES', 'max-request-bytes', int(1048576), 'Largest accepted request body or WebSocket frame (bytes).'),
+  maxBatch: setting('int', 'MAX_BATCH', 'max-batch', int(100), 'Most requests in one JSON-RPC batch.'),
+  lookbackEpochs: setting('int', 'LOOKBACK_EPOCHS', 'lookback-epochs', int(0), "Oldest epoch reachable below the head for height lookups (0 = unlimited), like lotus-gateway's lookback cap."),
+  messageLookbackEpochs: setting('int', 'MESSAGE_LOOKBACK_EPOCHS', 'message-lookback-epochs', int(0), "How far below the head StateSearchMsg looks when the caller passes limit -1 (0 = unlimited), like lotus-gateway's message lookback."),
+  responseCacheBytes: setting('int', 'RESPONSE_CACHE_BYTES', 'response-cache-bytes', int(134217728), 'Bytes of JSON answers a follower caches (immutable ones only, keyed by CID or TipSetKey; answers over 1 MiB are not cached).'),
+  lbHost: setting('string', 'LB_HOST', 'lb-host', str('127.0.0.1'), 'Address the load balancer listens on.'),
+  lbPort: setting('int', 'LB_PORT', 'lb-port', int(1234), 'Port of the load balancer (`/rpc/v1`, `/rpc/v0`).'),
+  upstreams: setting('list', 'UPSTREAMS', 'upstreams', list(['http://127.0.0.1:1240']), 'Comma-separated follower base URLs the balancer routes to (`dns+http://name:port` re-resolves a name at every health poll).'),
+  maxLagEpochs: setting('int', 'MAX_LAG_EPOCHS', 'max-lag-epochs', int(2), 'The balancer skips followers more than this many epochs behind the highest head.'),
+  healthIntervalMs: setting('int', 'HEALTH_INTERVAL_MS', 'health-interval-ms', int(1000), "How often the balancer polls each follower's /health/readyz (ms)."),
+  retries: setting('int', 'LB_RETRIES', 'retries', int(2), 'Extra followers the balancer tries when one refuses the connection.'),
+  fullNodeUrl: setting('string', 'FULLNODE_URL', 'fullnode-url', optional(), 'HTTP URL of a full node for methods followers cannot serve (execution, mempool). Unset: those answer -32601.', { secret: true }),
+  fullNodeToken: setting('string', 'FULLNODE_TOKEN', 'fullnode-token', optional(), 'Bearer token the balancer sends to FULLNODE_URL (write permission for MpoolPush). Prefer the environment variable: flags show in `ps`.', { secret: true }),
+  logLevel: setting('enum', 'LOG_LEVEL', 'log-level', z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'), 'pino log level (trace, debug, info, warn, error, fatal, silent).'),
+  logFormat: setting('enum', 'LOG_FORMAT', 'log-format', z.enum(['auto', 'json', 'pretty']).default('auto'), 'Log lines: `pretty` (readable), `json` (one object per line), `auto` (pretty on a terminal, JSON otherwise).'),
+} as const;
+
+/** A setting's key. */
+export type SettingKey = keyof typeof SETTINGS;
+
+const STORE = ['storeUrl', 'embeddedPgDir', 'embeddedPgPort'] as const;
+const LOG = ['logLevel', 'logFormat'] as const;
+const LEADER = [...STORE, 'car', 'epochMs', 'fixturesDir', 'upstreamUrl', 'upstreamToken', 'backfillEpochs', 'fetchConcurrency', 'leaderHost', 'leaderPort', 'reconnectMaxMs', 'maxRequestBytes', ...LOG] as const;
+const FOLLOWER = [...STORE, 'leaderUrl', 'followerHost', 'followerPort', 'headPollMs', 'reconnectMaxMs', 'readyMaxLag', 'blockCacheBytes', 'maxRequestBytes', 'maxBatch', 'lookbackEpochs', 'messageLookbackEpochs', 'responseCacheBytes', ...LOG] as const;
+const LB = ['lbHost', 'lbPort', 'upstreams', 'maxLagEpochs', 'healthIntervalMs', 'retries', 'maxRequestBytes', 'fullNodeUrl', 'fullNodeToken', ...LOG] as const;
+
+/**
+ * The settings `start` derives for its children instead of reading them: the
+ * leader's URL (from LEADER_HOST/LEADER_PORT) and the balancer's follower list.
+ */
+export const START_DERIVED = ['leaderUrl', 'upstreams'] as const;
+
+/** Which settings each role reads. `start` reads every setting of its children but the derived ones. */
+export const ROLES = {
+  leader: LEADER,
+  follower: FOLLOWER,
+  lb: LB,
+  migrate: [...STORE, ...LOG],
+  import: [...STORE, ...LOG],
+  start: [...new Set([...LEADER, ...FOLLOWER, ...LB, 'followers'])].filter((k) => !(START_DERIVED as readonly string[]).includes(k)) as Array<Exclude<(typeof LEADER)[number] | (typeof FOLLOWER)[number] | (typeof LB)[number] | 'followers', (typeof START_DERIVED)[number]>>,
+} as const;
+
+/** A subcommand that reads settings. */
+export type Role = keyof typeof ROLES;
+
+/** The typed configuration of a role. */
+export type RoleConfig<R extends Role> = { [K in (typeof ROLES)[R][number]]: z.output<(typeof SETTINGS)[K]['schema']> };
 
 /** A setting has a value of the wrong type. The message names the env var or flag. */
 export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = 'ConfigError';
   }
 }
 
-function parseValue(s: Setting, raw: string, source: string): string | number | boolean | string[] {
-  switch (s.type) {
-    case 'int': {
-      const r = z.coerce.number().int().min(0).safeParse(raw.trim());
-      if (!r.success || raw.trim() === '') throw new ConfigError(`${source}: expected a non-negative integer, got ${JSON.stringify(raw)}`);
-      return r.data;
-    }
-    case 'bool':
-      if (!/^(true|false|1|0)$/i.test(raw)) throw new ConfigError(`${source}: expected true or false, got ${JSON.stringify(raw)}`);
-      return /^(true|1)$/i.test(raw);
-    case 'list':
-      return raw.split(',').map((x) => x.trim()).filter(Boolean);
-    default:
-      return raw;
-  }
+/** The settings a role reads, with their keys. */
+export function settingsFor(role: Role): Array<[SettingKey, Setting]> {
+  return (ROLES[role] as readonly SettingKey[]).map((k) => [k, SETTINGS[k]]);
 }
 
-/** The settings a command reads. */
-export function settingsFor(cmd: Command): Setting[] {
-  return SETTINGS.filter((s) => s.commands.includes(cmd));
+/** The roles that read a setting (for the README table). */
+function rolesOf(key: SettingKey): Role[] {
+  return (Object.keys(ROLES) as Role[]).filter((r) => (ROLES[r] as readonly string[]).includes(key));
+}
+
+/** commander's option key for a flag (`--head-poll-ms` → `headPollMs`). */
+export function flagKey(flag: string): string {
+  return flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** The zod object schema of a role's configuration. */
+export function roleSchema<R extends Role>(role: R): z.ZodObject {
+  return z.object(Object.fromEntries(settingsFor(role).map(([k, s]) => [k, s.schema])));
 }
 
 /**
- * Resolve a command's configuration: flag > env > default.
+ * Resolve a role's configuration: flag > env > default, each value parsed by its
+ * setting's schema.
  * @param flags commander's parsed options (camelCase of the flag names), raw strings.
- * @throws ConfigError for a value that does not parse.
+ * @throws ConfigError for a value that does not parse, naming the flag or variable.
  */
-export function loadConfig(cmd: Command, flags: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): Config {
-  const out: Config = {};
-  for (const s of settingsFor(cmd)) {
-    const flagKey = s.flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-    const fv = flags[flagKey];
+export function loadConfig<R extends Role>(role: R, flags: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): RoleConfig<R> {
+  const raw: Record<string, string | undefined> = {};
+  const source: Record<string, string> = {};
+  for (const [k, s] of settingsFor(role)) {
+    const fv = flags[flagKey(s.flag)];
     if (fv !== undefined) {
-      out[s.key] = parseValue(s, String(fv), `--${s.flag}`);
+      raw[k] = String(fv);
+      source[k] = `--${s.flag}`;
       continue;
     }
-    const envName = [s.env, ...(s.aliases ?? [])].find((n) => env[n] !== undefined && env[n] !== '');
-    out[s.key] = envName ? parseValue(s, env[envName]!, envName) : s.default;
+    const name = [s.env, ...(s.aliases ?? [])].find((n) => env[n] !== undefined && env[n] !== '');
+    if (name) {
+      raw[k] = env[name]!;
+      source[k] = name;
+    }
   }
-  return out;
+  const r = roleSchema(role).safeParse(raw);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    const k = String(issue.path[0]);
+    const s = SETTINGS[k as SettingKey];
+    const expected = s.kind === 'int' ? 'a non-negative integer' : s.kind === 'enum' ? issue.message.replace(/^Invalid option: expected /, '') : 'a value';
+    throw new ConfigError(`${source[k] ?? s.env}: expected ${expected}, got ${JSON.stringify(raw[k])}`);
+  }
+  return r.data as RoleConfig<R>;
 }
 
-/** A printable copy of a config with secrets redacted. */
-export function redactConfig(cfg: Config): Config {
-  const out: Config = { ...cfg };
-  for (const s of SETTINGS) {
-    const v = out[s.key];
-    if (s.secret && typeof v === 'string') out[s.key] = v.replace(/:\/\/([^:/@]+):[^@]*@/, '://$1:***@');
+/** A setting's value as an environment variable's text. */
+function envText(v: unknown): string {
+  return Array.isArray(v) ? v.join(',') : String(v);
+}
+
+/**
+ * The environment a child of `start` runs with: the parent's environment, with every
+ * setting of `role` set from `cfg` (or `overrides`), so that each child reads exactly
+ * what `start` resolved, secrets included, without anything on argv. A setting that
+ * is unset is removed (aliases too), so the child does not read a stale value.
+ */
+export function childEnv<R extends Exclude<Role, 'start'>>(role: R, cfg: Partial<Record<SettingKey, unknown>>, overrides: Partial<RoleConfig<R>> = {}, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...base };
+  for (const [k, s] of settingsFor(role)) {
+    const v = k in overrides ? (overrides as Record<string, unknown>)[k] : cfg[k];
+    for (const a of s.aliases ?? []) delete env[a];
+    if (v === undefined) delete env[s.env];
+    else env[s.env] = envText(v);
   }
-  return out;
+  return env;
+}
+
+/** A printable copy of a config with secrets redacted (passwords in URLs, tokens). */
+export function redactConfig<T extends Record<string, unknown>>(cfg: T): T {
+  const out: Record<string, unknown> = { ...cfg };
+  for (const [k, v] of Object.entries(out)) {
+    const s = SETTINGS[k as SettingKey];
+    if (!s || !('secret' in s) || !s.secret || typeof v !== 'string') continue;
+    out[k] = /token/i.test(s.env) ? '***' : v.replace(/:\/\/([^:/@]+):[^@]*@/, '://$1:***@');
+  }
+  return out as T;
+}
+
+/** A setting's default as text (`(unset)` when there is none). */
+export function defaultText(s: Setting): string {
+  const d = s.schema.safeParse(undefined);
+  return d.success && d.data !== undefined ? envText(d.data) : '(unset)';
 }
 
 /** The README table of every setting. */
 export function settingsMarkdown(): string {
-  const rows = SETTINGS.map((s) => {
-    const def = s.default === undefined ? '(unset)' : Array.isArray(s.default) ? s.default.join(',') : String(s.default);
+  const rows = (Object.entries(SETTINGS) as Array<[SettingKey, Setting]>).map(([k, s]) => {
     const env = [s.env, ...(s.aliases ?? [])].map((e) => `\`${e}\``).join(', ');
-    return `| ${env} | \`--${s.flag}\` | \`${def}\` | ${s.commands.join(', ')} | ${s.description} |`;
+    return `| ${env} | \`--${s.flag}\` | \`${defaultText(s)}\` | ${rolesOf(k).join(', ')} | ${s.description} |`;
   });
   return ['| Environment | Flag | Default | Commands | Meaning |', '|---|---|---|---|---|', ...rows].join('\n');
 }

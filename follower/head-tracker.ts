@@ -13,12 +13,13 @@
  */
 import type { CID } from '../chain/cid.js';
 import { TipSet, type TipSetKey, tipSetKeyCid, tipSetKeyString } from '../chain/tipset.js';
-import { HandlerError, LimitExceededError } from '../common/errors.js';
+import { HandlerError, LimitExceededError } from '../rpc/errors.js';
 import { parseCidJson } from '../chain/json.js';
-import { BlockNotFoundError, type ChainReader, type HeadChange } from '../blockstore/chain-reader.js';
+import { BlockNotFoundError, type ChainReader } from '../blockstore/chain-reader.js';
+import type { HeadChange } from '../chain/head-change.js';
 import type { ChainIndex } from '../indexer/types.js';
-import type { HeadNotifier } from '../common/chain-notify.js';
-import { RpcWsClient, type Subscription } from '../common/rpc-client.js';
+import type { HeadNotifier } from '../rpc/chain-notify.js';
+import { RpcWsClient, type Subscription } from '../rpc/client.js';
 import type { Logger } from '../common/logger.js';
 import type { Metrics } from '../common/metrics.js';
 

@@ -3,18 +3,18 @@
  * and serves the read-only API on HTTP and WebSocket.
  */
 import type { FastifyInstance } from 'fastify';
-import type { Config } from '../common/config.js';
+import type { RoleConfig } from '../common/config.js';
 import type { Logger } from '../common/logger.js';
 import { createMetrics } from '../common/metrics.js';
-import { HeadNotifier } from '../common/chain-notify.js';
-import { RpcServer } from '../common/rpc-server.js';
-import { createRpcHttpServer } from '../common/http-server.js';
-import type { Store } from '../common/store.js';
+import { HeadNotifier } from '../rpc/chain-notify.js';
+import { RpcServer } from '../rpc/server.js';
+import { createRpcHttpServer } from '../rpc/http.js';
+import type { Store } from '../store/open.js';
 import { ChainReader } from '../blockstore/chain-reader.js';
 import { CachedBlockstore } from '../blockstore/cached.js';
 import { HeadTracker } from './head-tracker.js';
 import { ResponseCache } from './response-cache.js';
-import { FULL_API_VERSION_0, FollowerApi } from './api.js';
+import { FULL_API_VERSION_0, FollowerApi } from '../api/chain.js';
 
 /** A running follower. */
 export interface FollowerHandle {
@@ -29,27 +29,27 @@ export interface FollowerHandle {
  * Start a follower on an open store.
  * @param cfg follower settings (followerHost, followerPort, leaderUrl, headPollMs, …)
  */
-export async function runFollower(cfg: Config, store: Store, log: Logger): Promise<FollowerHandle> {
+export async function runFollower(cfg: RoleConfig<'follower'>, store: Store, log: Logger): Promise<FollowerHandle> {
   const metrics = createMetrics();
-  const blockstore = new CachedBlockstore(store.blockstore, cfg.blockCacheBytes as number, metrics);
+  const blockstore = new CachedBlockstore(store.blockstore, cfg.blockCacheBytes, metrics);
   const reader = new ChainReader(blockstore);
   let api: FollowerApi | null = null;
   const notifier = new HeadNotifier(() => api?.prefix ?? 't');
   const tracker = new HeadTracker(
-    { leaderUrl: cfg.leaderUrl as string | undefined, headPollMs: cfg.headPollMs as number, reconnectMaxMs: cfg.reconnectMaxMs as number },
+    { leaderUrl: cfg.leaderUrl, headPollMs: cfg.headPollMs, reconnectMaxMs: cfg.reconnectMaxMs },
     { reader, index: store.index, notifier, log: log.child({ component: 'head' }), metrics, beforeFirstHead: () => api!.init() },
   );
-  const cache = new ResponseCache((cfg.responseCacheBytes as number | undefined) ?? 128 << 20, metrics);
-  api = new FollowerApi({ lookbackEpochs: (cfg.lookbackEpochs as number) ?? 0, messageLookbackEpochs: (cfg.messageLookbackEpochs as number) ?? 0 }, { reader, index: store.index, tracker, notifier, cache });
-  const rpcOpts = { log, metrics, maxBatch: cfg.maxBatch as number };
+  const cache = new ResponseCache(cfg.responseCacheBytes, metrics);
+  api = new FollowerApi({ lookbackEpochs: cfg.lookbackEpochs, messageLookbackEpochs: cfg.messageLookbackEpochs }, { reader, index: store.index, tracker, notifier, cache });
+  const rpcOpts = { log, metrics, maxBatch: cfg.maxBatch };
   const v1 = new RpcServer(api.methods(), rpcOpts);
   const v0 = new RpcServer(api.methods(FULL_API_VERSION_0), rpcOpts);
-  const readyLag = (cfg.readyMaxLag as number) ?? 0;
+  const readyLag = cfg.readyMaxLag;
   const app = await createRpcHttpServer({
     rpc: { v1, v0 },
     log,
     metrics,
-    maxRequestBytes: cfg.maxRequestBytes as number,
+    maxRequestBytes: cfg.maxRequestBytes,
     livez: () => ({ ok: true }),
     readyz: async () => {
       const head = tracker.head;
@@ -74,7 +74,7 @@ export async function runFollower(cfg: Config, store: Store, log: Logger): Promi
   // the network may become known only later (e.g. once the state is stored)
   notifier.onChange(() => void api!.init());
   await tracker.start();
-  const address = await app.listen({ host: cfg.followerHost as string, port: cfg.followerPort as number });
+  const address = await app.listen({ host: cfg.followerHost, port: cfg.followerPort });
   log.info({ url: address, head: tracker.head?.height ?? null }, 'follower listening');
   return {
     app,

@@ -7,10 +7,10 @@
  * another branch moves by a proper revert/apply path. A corrupt or truncated file
  * stops the import with the offset and CID, and the head stays where it was.
  */
-import type { Store } from '../common/store.js';
+import type { Store } from '../store/open.js';
 import type { Logger } from '../common/logger.js';
 import { createMetrics } from '../common/metrics.js';
-import { HeadNotifier } from '../common/chain-notify.js';
+import { HeadNotifier } from '../rpc/chain-notify.js';
 import { Progress, mb } from '../common/progress.js';
 import type { CID } from '../chain/cid.js';
 import { TipSet, tipSetKeyCid } from '../chain/tipset.js';

@@ -5,9 +5,10 @@
  */
 import type { Logger } from '../common/logger.js';
 import type { Metrics } from '../common/metrics.js';
-import type { HeadNotifier } from '../common/chain-notify.js';
-import type { Store } from '../common/store.js';
-import { ChainReader, type HeadChange } from '../blockstore/chain-reader.js';
+import type { HeadNotifier } from '../rpc/chain-notify.js';
+import type { Store } from '../store/open.js';
+import { ChainReader } from '../blockstore/chain-reader.js';
+import type { HeadChange } from '../chain/head-change.js';
 import type { Block } from '../blockstore/types.js';
 import { CachedBlockstore } from '../blockstore/cached.js';
 import type { TipSet } from '../chain/tipset.js';

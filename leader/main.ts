@@ -5,21 +5,21 @@
  */
 import { isAbsolute, join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import type { Config } from '../common/config.js';
+import type { RoleConfig } from '../common/config.js';
 import type { Logger } from '../common/logger.js';
 import { createMetrics } from '../common/metrics.js';
-import { HeadNotifier } from '../common/chain-notify.js';
-import { RpcServer } from '../common/rpc-server.js';
-import { createRpcHttpServer } from '../common/http-server.js';
-import { InternalError } from '../common/errors.js';
-import type { Store } from '../common/store.js';
+import { HeadNotifier } from '../rpc/chain-notify.js';
+import { RpcServer } from '../rpc/server.js';
+import { createRpcHttpServer } from '../rpc/http.js';
+import { InternalError } from '../rpc/errors.js';
+import type { Store } from '../store/open.js';
 import { resolveFromRoot } from '../common/paths.js';
 import { sleep } from '../common/runtime.js';
 import { networkForGenesis } from '../chain/network.js';
 import { Leader } from './leader.js';
 import { CarReplaySource } from './car-source.js';
 import { UpstreamSync } from './upstream-source.js';
-import { FULL_API_VERSION_1, SOFTWARE_VERSION } from '../follower/api.js';
+import { FULL_API_VERSION_1, SOFTWARE_VERSION } from '../api/chain.js';
 
 /** A running leader. */
 export interface LeaderHandle {
@@ -34,9 +34,9 @@ export interface LeaderHandle {
 }
 
 /** The CAR path: absolute, or relative to FIXTURES_DIR. */
-export function resolveCarPath(cfg: Config): string {
-  const car = cfg.car as string;
-  return isAbsolute(car) ? car : join(resolveFromRoot(cfg.fixturesDir as string), car);
+export function resolveCarPath(cfg: { car: string; fixturesDir: string }): string {
+  const car = cfg.car;
+  return isAbsolute(car) ? car : join(resolveFromRoot(cfg.fixturesDir), car);
 }
 
 /**
@@ -44,9 +44,9 @@ export function resolveCarPath(cfg: Config): string {
  * from the committed head, serve, and replay.
  * @throws CarFormatError for a malformed CAR (nothing written).
  */
-export async function runLeader(cfg: Config, store: Store, log: Logger): Promise<LeaderHandle> {
+export async function runLeader(cfg: RoleConfig<'leader'>, store: Store, log: Logger): Promise<LeaderHandle> {
   const metrics = createMetrics();
-  const upstreamUrl = cfg.upstreamUrl as string | undefined;
+  const upstreamUrl = cfg.upstreamUrl;
   const carPath = upstreamUrl ? null : resolveCarPath(cfg);
   const source = carPath ? await CarReplaySource.open(carPath) : null;
   const steps = source ? source.steps() : [];
@@ -81,11 +81,11 @@ export async function runLeader(cfg: Config, store: Store, log: Logger): Promise
     rpc: { v1: rpc },
     log,
     metrics,
-    maxRequestBytes: cfg.maxRequestBytes as number,
+    maxRequestBytes: cfg.maxRequestBytes,
     livez: () => ({ ok: true }),
     readyz: () => ({ ok: !!leader.currentHead, height: leader.currentHead?.height ?? null }),
   });
-  const url = await app.listen({ host: cfg.leaderHost as string, port: cfg.leaderPort as number });
+  const url = await app.listen({ host: cfg.leaderHost, port: cfg.leaderPort });
   log.info({ url, car: carPath, upstream: upstreamUrl ?? null, tipsets: steps.length, resumedAt: resumed?.height ?? null }, 'leader listening');
 
   if (upstreamUrl) {
@@ -97,10 +97,10 @@ export async function runLeader(cfg: Config, store: Store, log: Logger): Promise
     const sync = new UpstreamSync(
       {
         url: upstreamUrl,
-        token: cfg.upstreamToken as string | undefined,
-        backfillEpochs: (cfg.backfillEpochs as number) ?? 900,
-        concurrency: (cfg.fetchConcurrency as number) ?? 16,
-        reconnectMaxMs: 10_000,
+        token: cfg.upstreamToken,
+        backfillEpochs: cfg.backfillEpochs,
+        concurrency: cfg.fetchConcurrency,
+        reconnectMaxMs: cfg.reconnectMaxMs,
       },
       { leader, store, log: log.child({ component: 'upstream' }), metrics },
     );
@@ -124,7 +124,7 @@ export async function runLeader(cfg: Config, store: Store, log: Logger): Promise
   }
 
   let stopped = false;
-  const epochMs = cfg.epochMs as number;
+  const epochMs = cfg.epochMs;
   // resume after the committed head when it is on this CAR's chain
   let start = 0;
   if (resumed) {

@@ -13,8 +13,8 @@ import { WebSocket } from 'ws';
 import { lookup } from 'node:dns/promises';
 import type { Logger } from '../common/logger.js';
 import { createMetrics, type Metrics } from '../common/metrics.js';
-import { errorResponse, serialize } from '../common/rpc-server.js';
-import { InternalError, MethodNotFoundError, ParseError } from '../common/errors.js';
+import { errorResponse, serialize } from '../rpc/server.js';
+import { InternalError, MethodNotFoundError, ParseError } from '../rpc/errors.js';
 
 /** Methods a follower cannot serve: they need execution or the mempool (DESIGN.md §2). */
 export const FORWARDED_METHODS = new Set([

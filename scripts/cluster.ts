@@ -8,25 +8,26 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import type { Config } from '../common/config.js';
+import { type RoleConfig, childEnv } from '../common/config.js';
 import { createLogger } from '../common/logger.js';
-import { openConfiguredStore, sleep } from '../common/runtime.js';
+import { sleep } from '../common/runtime.js';
+import { openConfiguredStore } from '../store/configured.js';
 import { resolveCarPath } from '../leader/main.js';
 import exitHook from 'async-exit-hook';
 
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'cli.js');
 
 /** Run the cluster until SIGINT/SIGTERM. Resolves after everything stopped. */
-export async function runCluster(cfg: Config): Promise<void> {
-  const log = createLogger('start', cfg.logLevel as string);
+export async function runCluster(cfg: RoleConfig<'start'>): Promise<void> {
+  const log = createLogger('start', cfg.logLevel, cfg.logFormat);
   const store = await openConfiguredStore(cfg, log, { migrate: true });
-  const storeUrl = (cfg.storeUrl as string | undefined) ?? `postgres://postgres:filfollower@127.0.0.1:${cfg.embeddedPgPort}/filfollower`;
+  const storeUrl = cfg.storeUrl ?? `postgres://postgres:filfollower@127.0.0.1:${cfg.embeddedPgPort}/filfollower`;
   await store.close();
 
   const children: Array<{ name: string; proc: ChildProcess }> = [];
-  const env = { ...process.env, STORE_URL: storeUrl, LOG_LEVEL: (cfg.logLevel as string) ?? 'info' };
-  const spawnChild = (name: string, args: string[]): void => {
-    const proc = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  // every setting reaches its child by environment (secrets never on argv, where `ps` shows them)
+  const spawnChild = (name: string, role: 'leader' | 'follower' | 'lb', env: NodeJS.ProcessEnv): void => {
+    const proc = spawn(process.execPath, [CLI, role], { env, stdio: ['ignore', 'inherit', 'inherit'] });
     children.push({ name, proc });
     proc.on('exit', (code, signal) => {
       if (stopping) return;
@@ -36,34 +37,16 @@ export async function runCluster(cfg: Config): Promise<void> {
       process.kill(process.pid, 'SIGTERM');
     });
   };
-  const leaderPort = cfg.leaderPort as number;
-  const leaderArgs = ['leader', '--leader-host', cfg.leaderHost as string, '--leader-port', String(leaderPort), '--car', resolveCarPath(cfg), '--epoch-ms', String(cfg.epochMs)];
-  if (cfg.upstreamUrl) leaderArgs.push('--upstream-url', cfg.upstreamUrl as string, '--backfill-epochs', String(cfg.backfillEpochs), '--fetch-concurrency', String(cfg.fetchConcurrency));
-  if (cfg.upstreamToken) leaderArgs.push('--upstream-token', cfg.upstreamToken as string);
-  spawnChild('leader', leaderArgs);
+  const leaderPort = cfg.leaderPort;
+  spawnChild('leader', 'leader', childEnv('leader', cfg, { storeUrl, car: resolveCarPath(cfg) }));
   const followerUrls: string[] = [];
-  const n = cfg.followers as number;
+  const n = cfg.followers;
   for (let i = 0; i < n; i++) {
-    const port = (cfg.followerPort as number) + i;
+    const port = cfg.followerPort + i;
     followerUrls.push(`http://127.0.0.1:${port}`);
-    spawnChild(`follower-${i + 1}`, [
-      'follower',
-      '--port', String(port),
-      '--leader-url', `ws://${cfg.leaderHost}:${leaderPort}/rpc/v1`,
-      '--head-poll-ms', String(cfg.headPollMs),
-      '--ready-max-lag', String(cfg.readyMaxLag),
-      '--block-cache-bytes', String(cfg.blockCacheBytes),
-      '--max-request-bytes', String(cfg.maxRequestBytes),
-      '--max-batch', String(cfg.maxBatch),
-      '--lookback-epochs', String(cfg.lookbackEpochs),
-      '--message-lookback-epochs', String(cfg.messageLookbackEpochs),
-      '--response-cache-bytes', String(cfg.responseCacheBytes),
-    ]);
+    spawnChild(`follower-${i + 1}`, 'follower', childEnv('follower', cfg, { storeUrl, followerPort: port, leaderUrl: `ws://${cfg.leaderHost}:${leaderPort}/rpc/v1` }));
   }
-  const lbArgs = ['lb', '--lb-host', cfg.lbHost as string, '--lb-port', String(cfg.lbPort), '--upstreams', followerUrls.join(','), '--max-lag-epochs', String(cfg.maxLagEpochs), '--health-interval-ms', String(cfg.healthIntervalMs), '--retries', String(cfg.retries), '--max-request-bytes', String(cfg.maxRequestBytes)];
-  if (cfg.fullNodeUrl) lbArgs.push('--fullnode-url', cfg.fullNodeUrl as string);
-  if (cfg.fullNodeToken) lbArgs.push('--fullnode-token', cfg.fullNodeToken as string);
-  spawnChild('lb', lbArgs);
+  spawnChild('lb', 'lb', childEnv('lb', cfg, { upstreams: followerUrls }));
   const lbUrl = `http://${cfg.lbHost}:${cfg.lbPort}/rpc/v1`;
   process.stdout.write(
     [

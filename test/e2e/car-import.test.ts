@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { loadCar, CarFormatError } from '../../blockstore/car.js';
 import { CarIndexer } from '@ipld/car';
 import { fixture, projectPath } from '../../common/paths.js';
-import type { Store } from '../../common/store.js';
+import type { Store } from '../../store/open.js';
 import { type TestPg, startTestPg } from '../helpers/pg.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'filf-car-'));

@@ -62,7 +62,7 @@ test('the postgres dialect migrations are idempotent: a second run applies nothi
   const { mkdtempSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const { join } = await import('node:path');
-  const { startEmbeddedPostgres } = await import('../../common/embedded-postgres.js');
+  const { startEmbeddedPostgres } = await import('../../store/embedded-postgres.js');
   const { silentLogger } = await import('../../common/logger.js');
   const { default: pg } = await import('pg');
   const pgh = await startEmbeddedPostgres({ dataDir: join(mkdtempSync(join(tmpdir(), 'filf-mig-')), 'pg'), port: await freePort(), log: silentLogger() });

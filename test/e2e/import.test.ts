@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { fixture, projectPath } from '../../common/paths.js';
-import type { Store } from '../../common/store.js';
+import type { Store } from '../../store/open.js';
 import { CarIndexer } from '@ipld/car';
 import { type TestPg, startTestPg } from '../helpers/pg.js';
 

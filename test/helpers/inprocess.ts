@@ -6,11 +6,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../common/embedded-postgres.js';
-import { openStore, type Store } from '../../common/store.js';
+import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../store/embedded-postgres.js';
+import { openStore, type Store } from '../../store/open.js';
 import { silentLogger } from '../../common/logger.js';
 import { createMetrics } from '../../common/metrics.js';
-import { HeadNotifier } from '../../common/chain-notify.js';
+import { HeadNotifier } from '../../rpc/chain-notify.js';
 import { loadConfig } from '../../common/config.js';
 import { Leader } from '../../leader/leader.js';
 import { CarReplaySource } from '../../leader/car-source.js';

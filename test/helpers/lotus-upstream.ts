@@ -14,11 +14,11 @@ import { MemoryChainIndex } from '../../indexer/memory.js';
 import { Leader } from '../../leader/leader.js';
 import { CarReplaySource } from '../../leader/car-source.js';
 import { runFollower, type FollowerHandle } from '../../follower/main.js';
-import { HeadNotifier } from '../../common/chain-notify.js';
+import { HeadNotifier } from '../../rpc/chain-notify.js';
 import { createMetrics } from '../../common/metrics.js';
 import { loadConfig } from '../../common/config.js';
 import { silentLogger } from '../../common/logger.js';
-import type { Store } from '../../common/store.js';
+import type { Store } from '../../store/open.js';
 
 /** A simulated Lotus node. */
 export class LotusUpstream {

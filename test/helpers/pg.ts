@@ -5,8 +5,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmbeddedPostgres } from '../../common/embedded-postgres.js';
-import { openStore, type Store } from '../../common/store.js';
+import { startEmbeddedPostgres } from '../../store/embedded-postgres.js';
+import { openStore, type Store } from '../../store/open.js';
 import { silentLogger } from '../../common/logger.js';
 import { freePort } from './cluster.js';
 

@@ -20,8 +20,8 @@ import {
   type JSONRPCErrorResponse,
 } from 'json-rpc-2.0';
 import type { WebSocket } from 'ws';
-import type { Logger } from './logger.js';
-import type { Metrics } from './metrics.js';
+import type { Logger } from '../common/logger.js';
+import type { Metrics } from '../common/metrics.js';
 import { InvalidParamsError, InvalidRequestError, LimitExceededError, MethodNotFoundError, ParseError, RpcError } from './errors.js';
 
 /** An open channel on one WebSocket connection. */

@@ -10,8 +10,8 @@ import { LRUCache } from 'lru-cache';
 import type { NetworkPrefix } from '../chain/address.js';
 import type { TipSet } from '../chain/tipset.js';
 import { tipSetJson } from '../chain/json.js';
-import type { HeadChange } from '../blockstore/chain-reader.js';
-import type { Channel, MethodSpec } from './rpc-server.js';
+import type { HeadChange } from '../chain/head-change.js';
+import type { Channel, MethodSpec } from './server.js';
 
 /** JSON of one HeadChange. */
 export interface HeadChangeJson {

@@ -9,16 +9,16 @@ import { blockHeaderJson, cidJson, eventJson, messageJson, receiptJson, signedMe
 import { type CID, linksOf } from '../chain/cid.js';
 import { amtValues } from '../chain/amt.js';
 import { type BlockHeader, DecodeError, type MessageReceipt, eventFromCbor, receiptFromCbor } from '../chain/types.js';
-import type { ResponseCache } from './response-cache.js';
-import { addStateMethods } from './state-api.js';
+import type { ResponseCache } from '../follower/response-cache.js';
+import { addStateMethods } from './state.js';
 import { networkName } from '../chain/state.js';
 import { type NetworkInfo, networkForGenesis, networkForName } from '../chain/network.js';
 import { BlockNotFoundError, type ChainMessage, type ChainReader } from '../blockstore/chain-reader.js';
 import type { ChainIndex } from '../indexer/types.js';
-import { HandlerError, InternalError, LimitExceededError, RpcError } from '../common/errors.js';
-import type { HeadNotifier } from '../common/chain-notify.js';
-import type { MethodSpec } from '../common/rpc-server.js';
-import type { HeadTracker } from './head-tracker.js';
+import { HandlerError, InternalError, LimitExceededError, RpcError } from '../rpc/errors.js';
+import type { HeadNotifier } from '../rpc/chain-notify.js';
+import type { MethodSpec } from '../rpc/server.js';
+import type { HeadTracker } from '../follower/head-tracker.js';
 import { cidParam, epochParam, tipSetKeyParam } from './params.js';
 
 /** Lotus full-node API versions (api/version.go): 2.3.0 for v1, 1.5.0 for v0. */

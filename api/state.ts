@@ -12,11 +12,11 @@ import { type Actor, Protocol, actorState, getActor, listActors, lookupId, looku
 import { actorCodeInfo } from '../chain/actor-codes.js';
 import { networkVersionAt } from '../chain/upgrades.js';
 import type { TipSet } from '../chain/tipset.js';
-import { HandlerError, LimitExceededError, RpcError } from '../common/errors.js';
+import { HandlerError, LimitExceededError, RpcError } from '../rpc/errors.js';
 import { HamtTooLargeError } from '../chain/hamt.js';
-import type { MethodSpec } from '../common/rpc-server.js';
+import type { MethodSpec } from '../rpc/server.js';
 import { addressParam, tipSetKeyParam } from './params.js';
-import { actorStateJson } from './actor-state-json.js';
+import { actorStateJson } from '../chain/actor-state-json.js';
 
 /** Most actors StateListActors enumerates before answering -32005. */
 export const MAX_LIST_ACTORS = 100_000;

@@ -5,7 +5,7 @@
  */
 import { CID } from '../chain/cid.js';
 import type { TipSetKey } from '../chain/tipset.js';
-import { InvalidParamsError } from '../common/errors.js';
+import { InvalidParamsError } from '../rpc/errors.js';
 import { addressFromString } from '../chain/address.js';
 
 function bad(method: string, goType: string, detail: string): InvalidParamsError {

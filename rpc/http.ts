@@ -7,9 +7,9 @@
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import websocket from '@fastify/websocket';
-import type { Logger } from './logger.js';
-import type { Metrics } from './metrics.js';
-import { type RpcServer, errorResponse, serialize } from './rpc-server.js';
+import type { Logger } from '../common/logger.js';
+import type { Metrics } from '../common/metrics.js';
+import { type RpcServer, errorResponse, serialize } from './server.js';
 import { ParseError } from './errors.js';
 
 /** Health report: `ok` decides the HTTP status (200 or 503); the rest is returned as JSON. */

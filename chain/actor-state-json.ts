@@ -6,11 +6,11 @@
  * strings, addresses with the network prefix, epochs and counters as numbers).
  * Kinds not in the table render generically (arrays of rendered CBOR values).
  */
-import { CID } from '../chain/cid.js';
-import { addressToString, type NetworkPrefix } from '../chain/address.js';
-import { decodeBigInt } from '../chain/bigint.js';
-import type { ActorCodeInfo } from '../chain/actor-codes.js';
-import { rlePlusRuns } from '../chain/bitfield.js';
+import { CID } from './cid.js';
+import { addressToString, type NetworkPrefix } from './address.js';
+import { decodeBigInt } from './bigint.js';
+import type { ActorCodeInfo } from './actor-codes.js';
+import { rlePlusRuns } from './bitfield.js';
 
 /** How one field renders. */
 type Kind =

@@ -12,7 +12,7 @@
 import cassandra from 'cassandra-driver';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { projectPath } from './paths.js';
+import { projectPath } from '../common/paths.js';
 
 /** Parsed CQL connection settings. */
 export interface CqlSettings {

@@ -7,6 +7,7 @@
  *   lb        JSON-RPC-aware load balancer over followers
  *   migrate   create or upgrade the store's schema
  *   config    print every setting (`--markdown` for the README table)
+ *   methods   print every JSON-RPC method (`--markdown` for the README table, `--openrpc v1`)
  * Every option is also an environment variable (see README / `config`).
  */
 import { Command as Cli, Option } from 'commander';
@@ -23,6 +24,9 @@ import { resolve } from 'node:path';
 import { type Store, backendOf } from './store/open.js';
 import { cqlMigrations } from './store/cql.js';
 import { migrationsText, parseDialect } from './migrations/migrate.js';
+import { REGISTRY } from './api/methods.js';
+import { methodsMarkdown, openRpcDocument } from './api/docs.js';
+import { type ApiVersion, SERVED_VERSIONS } from './api/registry.js';
 
 const program = new Cli('fil-follower').description('Horizontally scalable read-only Lotus JSON-RPC gateway').showHelpAfterError();
 
@@ -152,6 +156,19 @@ program
         process.stdout.write(`${s.env.padEnd(24)} --${s.flag.padEnd(24)} ${shown}\n`);
       }
     }
+  });
+
+program
+  .command('methods')
+  .description('list every JSON-RPC method from the registry (`--markdown`: the README table; `--openrpc v1`: the OpenRPC document)')
+  .option('--markdown', 'as the README table')
+  .option('--openrpc <version>', 'the OpenRPC document of /rpc/<version> (v0, v1)')
+  .action((o: { markdown?: boolean; openrpc?: string }) => {
+    if (o.openrpc) {
+      if (!SERVED_VERSIONS.includes(o.openrpc as ApiVersion)) fail(new Error(`--openrpc: expected one of ${SERVED_VERSIONS.join(', ')}, got ${JSON.stringify(o.openrpc)}`));
+      process.stdout.write(JSON.stringify(openRpcDocument(REGISTRY, o.openrpc as ApiVersion), null, 2) + '\n');
+    } else if (o.markdown) process.stdout.write(methodsMarkdown(REGISTRY) + '\n');
+    else for (const m of REGISTRY.methods) process.stdout.write(`${m.name.padEnd(40)} ${m.versions.join(',').padEnd(6)} ${typeof m.answer === 'object' ? 'refused' : m.answer}\n`);
   });
 
 program.parseAsync(process.argv).catch(fail);

@@ -1,56 +1,122 @@
 /**
- * Parsing JSON-RPC params into chain types, with -32602 errors that name the
- * method and the parameter's Go type the way go-jsonrpc names them
- * (`unmarshaling params for 'M' (param: *cid.Cid): …`).
+ * JSON-RPC params, declared once per method as a tuple of {@link Param}s: each has a
+ * name (used in errors and the OpenRPC document), the Go type go-jsonrpc names in its
+ * errors, a JSON schema, and a parser. A bad param gets -32602 with go-jsonrpc's
+ * prefix and the param's name:
+ *   `unmarshaling params for 'Filecoin.ChainGetBlock' (param: *cid.Cid): blockCid: invalid cid: …`
+ * (go-jsonrpc handler.go: `unmarshaling params for '%s' (param: %T): %w`).
  */
 import { CID } from '../chain/cid.js';
 import type { TipSetKey } from '../chain/tipset.js';
-import { InvalidParamsError } from '../rpc/errors.js';
 import { addressFromString } from '../chain/address.js';
+import { InvalidParamsError } from '../rpc/errors.js';
 
-function bad(method: string, goType: string, detail: string): InvalidParamsError {
-  return new InvalidParamsError(`unmarshaling params for '${method}' (param: ${goType}): ${detail}`);
+/** A JSON schema fragment (OpenRPC `schema`). */
+export type JsonSchema = Record<string, unknown>;
+
+/** One positional param. */
+export interface Param<T> {
+  /** Its name in errors and in the OpenRPC document (Lotus's Go parameter name where it has one). */
+  readonly name: string;
+  /** The Go type go-jsonrpc names in its errors (`*cid.Cid`, `types.TipSetKey`, …). */
+  readonly goType: string;
+  readonly schema: JsonSchema;
+  /** A trailing param the caller may leave out (it parses from `undefined`). */
+  readonly optional: boolean;
+  /** @throws InvalidParamsError naming the method and this param. */
+  parse(v: unknown, method: string): T;
 }
 
-/** A CID param `{"/": "…"}`. @throws InvalidParamsError */
-export function cidParam(method: string, v: unknown): CID {
-  if (!v || typeof v !== 'object' || Array.isArray(v)) {
-    throw bad(method, '*cid.Cid', `invalid cid: expected {"/":"<cid>"}, got ${JSON.stringify(v)}`);
-  }
+/** The parsed values of a param tuple. */
+export type ParsedParams<T extends readonly Param<unknown>[]> = { -readonly [K in keyof T]: T[K] extends Param<infer V> ? V : never };
+
+/** The -32602 error of a param that does not parse. */
+export function paramError(method: string, p: { name: string; goType: string }, detail: string, cause?: unknown): InvalidParamsError {
+  return new InvalidParamsError(`unmarshaling params for '${method}' (param: ${p.goType}): ${p.name}: ${detail}`, cause);
+}
+
+function param<T>(name: string, goType: string, schema: JsonSchema, parse: (v: unknown, fail: (detail: string, cause?: unknown) => never) => T, optional = false): Param<T> {
+  const p: Param<T> = {
+    name,
+    goType,
+    schema,
+    optional,
+    parse: (v, method) =>
+      parse(v, (detail, cause) => {
+        throw paramError(method, p, detail, cause);
+      }),
+  };
+  return p;
+}
+
+function parseCid(v: unknown, fail: (d: string, c?: unknown) => never): CID {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) fail(`invalid cid: expected {"/":"<cid>"}, got ${short(v)}`);
   const s = (v as Record<string, unknown>)['/'];
-  if (typeof s !== 'string') throw bad(method, '*cid.Cid', 'invalid cid: cid was incorrectly formatted');
+  if (typeof s !== 'string') fail('invalid cid: cid was incorrectly formatted');
   try {
     return CID.parse(s);
   } catch (e) {
-    throw bad(method, '*cid.Cid', `invalid cid: ${(e as Error).message}`);
+    return fail(`invalid cid: ${(e as Error).message}`, e);
   }
 }
 
-/** A TipSetKey param: an array of CIDs; `null` and `[]` are the empty key. @throws InvalidParamsError */
-export function tipSetKeyParam(method: string, v: unknown): TipSetKey {
-  if (v === null || v === undefined) return [];
-  if (!Array.isArray(v)) throw bad(method, '*types.TipSetKey', `expected an array of CIDs, got ${JSON.stringify(v)}`);
-  return v.map((c, i) => {
-    try {
-      return cidParam(method, c);
-    } catch (e) {
-      throw bad(method, '*types.TipSetKey', `element ${i}: ${(e as Error).message.replace(/^.*?: invalid cid/, 'invalid cid')}`);
-    }
-  });
+/** A value rendered for an error message, cut to 80 characters (a client's bytes are never echoed whole). */
+function short(v: unknown): string {
+  const s = JSON.stringify(v) ?? String(v);
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
 
-/** An epoch param (abi.ChainEpoch, int64). @throws InvalidParamsError */
-export function epochParam(method: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isInteger(v)) throw bad(method, 'abi.ChainEpoch', `expected an integer epoch, got ${JSON.stringify(v)}`);
-  return v;
-}
+/** Param constructors. */
+export const P = {
+  /** A CID `{"/": "…"}` (`*cid.Cid`). */
+  cid: (name: string): Param<CID> => param(name, '*cid.Cid', { $ref: '#/components/schemas/Cid' }, parseCid),
 
-/** An address param (`f…`/`t…` string). @throws InvalidParamsError */
-export function addressParam(method: string, v: unknown): Uint8Array {
-  if (typeof v !== 'string') throw bad(method, 'address.Address', `expected an address string, got ${JSON.stringify(v)}`);
-  try {
-    return addressFromString(v);
-  } catch (e) {
-    throw bad(method, 'address.Address', (e as Error).message);
-  }
+  /** A CID or null (ChainStatObj's base). */
+  cidOrNull: (name: string): Param<CID | null> =>
+    param(name, '*cid.Cid', { oneOf: [{ $ref: '#/components/schemas/Cid' }, { type: 'null' }] }, (v, fail) => (v === null || v === undefined ? null : parseCid(v, fail)), true),
+
+  /** A TipSetKey: an array of CIDs; `null` and `[]` are the empty key ("the head" where Lotus says so). */
+  tipSetKey: (name = 'tsk'): Param<TipSetKey> =>
+    param(name, '*types.TipSetKey', { $ref: '#/components/schemas/TipSetKey' }, (v, fail) => {
+      if (v === null || v === undefined) return [];
+      if (!Array.isArray(v)) return fail(`expected an array of CIDs, got ${short(v)}`);
+      return v.map((c, i) => parseCid(c, (d, cause) => fail(`element ${i}: ${d}`, cause)));
+    }),
+
+  /** An epoch (abi.ChainEpoch, int64), as a JSON integer. */
+  epoch: (name: string, opts: { optional?: boolean; default?: number } = {}): Param<number> =>
+    param(
+      name,
+      '*abi.ChainEpoch',
+      { type: 'integer' },
+      (v, fail) => {
+        if (v === undefined && opts.optional) return opts.default ?? -1;
+        if (typeof v !== 'number' || !Number.isInteger(v)) return fail(`expected an integer epoch, got ${short(v)}`);
+        return v;
+      },
+      !!opts.optional,
+    ),
+
+  /** A Filecoin address string (`f…`/`t…`), as its bytes. */
+  address: (name = 'address'): Param<Uint8Array> =>
+    param(name, '*address.Address', { $ref: '#/components/schemas/Address' }, (v, fail) => {
+      if (typeof v !== 'string') return fail(`expected an address string, got ${short(v)}`);
+      try {
+        return addressFromString(v);
+      } catch (e) {
+        return fail((e as Error).message, e);
+      }
+    }),
+
+  /**
+   * A param this gateway passes on without reading (forwarded methods: a message, an
+   * eth call object): declared for arity and the OpenRPC document only.
+   */
+  opaque: (name: string, goType: string, schema: JsonSchema = {}, optional = false): Param<unknown> => param(name, goType, schema, (v) => v, optional),
+};
+
+/** Fewest params a tuple accepts: the params before the first optional one. */
+export function minArity(params: readonly Param<unknown>[]): number {
+  const i = params.findIndex((p) => p.optional);
+  return i < 0 ? params.length : i;
 }

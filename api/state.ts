@@ -1,193 +1,375 @@
 /**
- * State reads without execution, at a tipset's parent state root (the state the
- * tipset's messages execute on), as Lotus's StateAPI answers them
- * (node/impl/full/state.go, wallet.go). Both the older (actors v0–v2) and newer
- * HAMT and StateRoot formats are read by chain/hamt.ts and chain/state.ts.
+ * The State namespace: reads without execution at a tipset's parent state root (the
+ * state the tipset's messages execute on), message searches over the index, and
+ * StateCall (forwarded: it needs execution). As Lotus's StateAPI answers them
+ * (node/impl/full/state.go). Both the older (actors v0–v2) and newer HAMT and
+ * StateRoot formats are read by chain/hamt.ts and chain/state.ts.
  */
 import type { CID } from '../chain/cid.js';
 import { addressToString } from '../chain/address.js';
-import { cidJson } from '../chain/json.js';
+import { cidJson, receiptJson } from '../chain/json.js';
 import { MissingBlockError } from '../chain/amt.js';
-import { type Actor, Protocol, actorState, getActor, listActors, lookupId, lookupRobustAddress } from '../chain/state.js';
+import { type Actor, Protocol, actorState, getActor, listActors, lookupId, lookupRobustAddress, networkName } from '../chain/state.js';
 import { actorCodeInfo } from '../chain/actor-codes.js';
 import { networkVersionAt } from '../chain/upgrades.js';
-import type { TipSet } from '../chain/tipset.js';
-import { HandlerError, LimitExceededError, RpcError } from '../rpc/errors.js';
+import { type TipSet, tipSetKeyString } from '../chain/tipset.js';
 import { HamtTooLargeError } from '../chain/hamt.js';
-import type { MethodSpec } from '../rpc/server.js';
-import { addressParam, tipSetKeyParam } from './params.js';
 import { actorStateJson } from '../chain/actor-state-json.js';
+import { ActorNotFoundError, HandlerError, LimitExceededError, RpcError } from '../rpc/errors.js';
+import { loadErr } from './chain-view.js';
+import type { MethodContext } from './dispatch.js';
+import { P } from './params.js';
+import { type MethodDef, method } from './registry.js';
+import { S } from './schemas.js';
 
 /** Most actors StateListActors enumerates before answering -32005. */
 export const MAX_LIST_ACTORS = 100_000;
 
-/** Lotus's api.ErrActorNotFound (api/api_errors.go): code 11. */
-export class ActorNotFoundError extends RpcError {
-  static readonly code = 11;
-  constructor(message = 'actor not found') {
-    super(ActorNotFoundError.code, message);
-  }
-}
+const BOTH = ['v0', 'v1'] as const;
+const STATE = "store (state tree at the tipset's parent state root; v0 and v3+ HAMTs)";
+const SEARCH = 'index (`tipset_messages`, canonical child) + store (receipts)';
 
 /** An actor is not in the state tree (code 1, as Lotus sends types.ErrActorNotFound). */
-class NotFound extends HandlerError {}
-
-/** What the state methods need from the API. */
-export interface StateApiContext {
-  get(cid: CID): Promise<Uint8Array | null>;
-  tipSetFromKey(key: CID[]): Promise<TipSet>;
-  head(): TipSet;
-  prefix(): 'f' | 't';
-  /** Network name for the upgrade schedule (mainnet, calibnet, unknown). */
-  network(): string;
-  cache: { get<T>(method: string, key: string, compute: () => Promise<T>): Promise<T> };
-}
+export class ActorMissingError extends HandlerError {}
 
 /** Run a state read, mapping a missing state block to Lotus's message. */
-async function read<T>(f: () => Promise<T>): Promise<T> {
+export async function read<T>(f: () => Promise<T>): Promise<T> {
   try {
     return await f();
   } catch (e) {
     if (e instanceof RpcError) throw e;
-    if (e instanceof MissingBlockError) throw new HandlerError(`load state tree: ipld: could not find ${e.cid.toString()}`);
-    throw new HandlerError((e as Error).message);
+    if (e instanceof MissingBlockError) throw new HandlerError(`load state tree: ipld: could not find ${e.cid.toString()}`, e);
+    throw new HandlerError((e as Error).message, e);
   }
 }
 
-/** Add the state methods to a method table. */
-export function addStateMethods(m: Map<string, MethodSpec>, ctx: StateApiContext, wrap: (h: MethodSpec['handler']) => MethodSpec['handler']): void {
-  const add = (name: string, params: number, handler: MethodSpec['handler'], minParams?: number): void => {
-    m.set(`Filecoin.${name}`, { params, minParams, handler: wrap(handler) });
-  };
-  const addr = (a: Uint8Array): string => addressToString(a, ctx.prefix());
+const get = (ctx: MethodContext) => (c: CID) => ctx.view.block(c);
+/** An address as this network writes it. */
+export const addr = (ctx: MethodContext, a: Uint8Array): string => addressToString(a, ctx.view.prefix);
 
-  /**
-   * The actor at `ts`'s parent state, by any address, with Lotus's StateTree.GetActor
-   * errors (code 1: Lotus's types.ErrActorNotFound is not a registered RPC error).
-   */
-  const loadActor = async (a: Uint8Array, ts: TipSet): Promise<{ id: Uint8Array; actor: Actor }> => {
-    const root = ts.parentState;
-    const id = await lookupId(ctx.get, root, a);
-    if (!id) throw new NotFound(`resolution lookup failed (${addr(a)}): resolve address ${addr(a)}: actor not found`);
-    const actor = await getActor(ctx.get, root, id);
-    if (!actor) throw new NotFound('actor not found');
-    return { id, actor };
-  };
-  const actorJson = (a: Actor): Record<string, unknown> => ({
-    Code: cidJson(a.code),
-    Head: cidJson(a.head),
-    Nonce: a.nonce,
-    Balance: a.balance.toString(),
-    DelegatedAddress: a.delegatedAddress ? addr(a.delegatedAddress) : null,
-  });
-  const at = async (method: string, p: unknown): Promise<TipSet> => ctx.tipSetFromKey(tipSetKeyParam(method, p));
-
-  add('StateGetActor', 2, async (p) => {
-    const a = addressParam('Filecoin.StateGetActor', p[0]);
-    const ts = await at('Filecoin.StateGetActor', p[1]);
-    return ctx.cache.get('StateGetActor', `${addr(a)}@${ts.keyString}`, () => read(async () => actorJson((await loadActor(a, ts)).actor)));
-  });
-  add('StateLookupID', 2, async (p) => {
-    const a = addressParam('Filecoin.StateLookupID', p[0]);
-    const ts = await at('Filecoin.StateLookupID', p[1]);
-    return ctx.cache.get('StateLookupID', `${addr(a)}@${ts.keyString}`, () =>
-      read(async () => {
-        // an ID address comes back as it is, unchecked (lotus stmgr LookupIDAddress)
-        const id = await lookupId(ctx.get, ts.parentState, a);
-        if (!id) throw new ActorNotFoundError();
-        return addr(id);
-      }),
-    );
-  });
-  add('StateLookupRobustAddress', 2, async (p) => {
-    const a = addressParam('Filecoin.StateLookupRobustAddress', p[0]);
-    const ts = await at('Filecoin.StateLookupRobustAddress', p[1]);
-    if (a[0] !== Protocol.ID) throw new HandlerError('failed to decode provided address as id addr: cannot get id from non id address');
-    return ctx.cache.get('StateLookupRobustAddress', `${addr(a)}@${ts.keyString}`, () =>
-      read(async () => {
-        const r = await lookupRobustAddress(ctx.get, ts.parentState, a);
-        if (!r) throw new HandlerError(`Address ${addr(a)} not found`);
-        return addr(r);
-      }),
-    );
-  });
-  add('StateAccountKey', 2, async (p) => {
-    const a = addressParam('Filecoin.StateAccountKey', p[0]);
-    const ts = await at('Filecoin.StateAccountKey', p[1]);
-    // key addresses come back as they are; an actor (f2) address has no key (lotus stmgr ResolveToDeterministicAddress)
-    if (a[0] === Protocol.BLS || a[0] === Protocol.Secp256k1 || a[0] === Protocol.Delegated) return addr(a);
-    if (a[0] === Protocol.Actor) throw new HandlerError('cannot resolve actor address to key address');
-    return ctx.cache.get('StateAccountKey', `${addr(a)}@${ts.keyString}`, () =>
-      read(async () => {
-        const actor = await getActor(ctx.get, ts.parentState, a);
-        if (!actor) throw new HandlerError(`failed to find actor: ${addr(a)}`);
-        if (actor.delegatedAddress) return addr(actor.delegatedAddress);
-        const info = actorCodeInfo(actor.code.toString());
-        if (info?.name !== 'account') {
-          const reason = !info || info.version < 8 ? `unknown actor code ${actor.code.toString()}` : `actor code is not account: ${info.name}`;
-          throw new HandlerError(`failed to get account actor state for ${addr(a)}: ${reason}`);
-        }
-        const st = (await actorState(ctx.get, actor)) as unknown[];
-        if (!Array.isArray(st) || !(st[0] instanceof Uint8Array)) throw new HandlerError('malformed account actor state');
-        return addr(st[0]);
-      }),
-    );
-  });
-  add('WalletBalance', 1, async (p) => {
-    const a = addressParam('Filecoin.WalletBalance', p[0]);
-    const ts = ctx.head();
-    return ctx.cache.get('WalletBalance', `${addr(a)}@${ts.keyString}`, () =>
-      read(async () => {
-        try {
-          return (await loadActor(a, ts)).actor.balance.toString();
-        } catch (e) {
-          if (e instanceof NotFound) return '0';
-          throw e;
-        }
-      }),
-    );
-  });
-  add('StateNetworkVersion', 1, async (p) => {
-    const ts = await at('Filecoin.StateNetworkVersion', p[0]);
-    try {
-      return networkVersionAt(ctx.network(), ts.height);
-    } catch (e) {
-      throw new HandlerError((e as Error).message);
-    }
-  });
-  add('StateReadState', 2, async (p) => {
-    const a = addressParam('Filecoin.StateReadState', p[0]);
-    const ts = await at('Filecoin.StateReadState', p[1]);
-    return ctx.cache.get('StateReadState', `${addr(a)}@${ts.keyString}`, () =>
-      read(async () => {
-        let actor: Actor;
-        try {
-          actor = (await loadActor(a, ts)).actor;
-        } catch (e) {
-          throw new HandlerError(`getting actor: ${(e as Error).message}`);
-        }
-        const info = actorCodeInfo(actor.code.toString());
-        let st: unknown;
-        try {
-          st = await actorState(ctx.get, actor);
-        } catch (e) {
-          throw new HandlerError(`getting actor head: ${(e as Error).message.replace(/ \(actor state\)$/, '')}`);
-        }
-        return { Balance: actor.balance.toString(), Code: cidJson(actor.code), State: actorStateJson(info, st, ctx.prefix()) };
-      }),
-    );
-  });
-  add('StateListActors', 1, async (p) => {
-    const ts = await at('Filecoin.StateListActors', p[0]);
-    return ctx.cache.get('StateListActors', ts.keyString, () =>
-      read(async () => {
-        try {
-          return (await listActors(ctx.get, ts.parentState, MAX_LIST_ACTORS)).map(([id]) => addr(id));
-        } catch (e) {
-          if (e instanceof HamtTooLargeError) throw new LimitExceededError(`StateListActors: the state tree has more than ${MAX_LIST_ACTORS} actors`);
-          throw e;
-        }
-      }),
-    );
-  });
+/**
+ * The actor at `ts`'s parent state, by any address, with Lotus's StateTree.GetActor
+ * errors (code 1: Lotus's types.ErrActorNotFound is not a registered RPC error).
+ */
+export async function loadActor(ctx: MethodContext, a: Uint8Array, ts: TipSet): Promise<{ id: Uint8Array; actor: Actor }> {
+  const id = await lookupId(get(ctx), ts.parentState, a);
+  if (!id) throw new ActorMissingError(`resolution lookup failed (${addr(ctx, a)}): resolve address ${addr(ctx, a)}: actor not found`);
+  const actor = await getActor(get(ctx), ts.parentState, id);
+  if (!actor) throw new ActorMissingError('actor not found');
+  return { id, actor };
 }
+
+function actorJson(ctx: MethodContext, a: Actor): Record<string, unknown> {
+  return { Code: cidJson(a.code), Head: cidJson(a.head), Nonce: a.nonce, Balance: a.balance.toString(), DelegatedAddress: a.delegatedAddress ? addr(ctx, a.delegatedAddress) : null };
+}
+
+/**
+ * Lotus StateSearchMsg: the execution tipset (the canonical child of the including
+ * tipset, where the receipt is) at or below `from`, within `limit` epochs of `from`
+ * (-1: MESSAGE_LOOKBACK_EPOCHS when the method's policy has it, else unlimited).
+ * null when the message is not indexed, not yet executed, or outside the limit.
+ */
+async function searchMsg(ctx: MethodContext, from: TipSet, msgCid: CID, limit: number): Promise<unknown> {
+  const { index, reader, heads } = ctx.deps;
+  if (!(await reader.blockstore.has(msgCid))) throw new HandlerError(`failed to load message: ipld: could not find ${msgCid.toString()}`);
+  // -1 is "no limit" (api.LookbackNoLimit); a configured cap (lotus-gateway: 20) replaces -1 and larger limits
+  const cap = ctx.messageLookbackEpochs;
+  const effective = cap > 0 && (limit < 0 || limit > cap) ? cap : limit;
+  for (const inc of await index.messageInclusions(msgCid)) {
+    if (inc.height >= from.height) continue;
+    const incTs = await reader.loadTipSet(inc.key);
+    const child = await index.canonicalChild(incTs.keyCid);
+    if (!child || child.height > from.height) continue;
+    // limit N covers execution heights in (from - N, from]
+    if (effective >= 0 && child.height !== from.height && from.height - child.height >= effective) return null;
+    // the execution tipset must be on the chain of `from`
+    const exec = await heads.tipSetAtHeight(child.height, from, false);
+    if (exec.keyString !== tipSetKeyString(child.key)) continue;
+    return ctx.cached(`${msgCid}@${exec.keyString}`, async () => {
+      const receipts = await ctx.view.receipts(exec.blocks[0]!.header.parentMessageReceipts);
+      const r = receipts[inc.index];
+      if (!r) throw new HandlerError(`failed to get receipt ${inc.index} of ${exec.blocks[0]!.header.parentMessageReceipts}`);
+      return { Message: cidJson(msgCid), Receipt: receiptJson(r), ReturnDec: null, TipSet: exec.key.map(cidJson), Height: exec.height };
+    });
+  }
+  return null;
+}
+
+/** The State namespace. */
+export const STATE_METHODS: MethodDef[] = [
+  method({
+    name: 'Filecoin.StateGetActor',
+    namespace: 'State',
+    versions: BOTH,
+    summary: 'An actor (code, head, nonce, balance, delegated address) at the parent state of `tsk`.',
+    params: [P.address('actor'), P.tipSetKey('tsk')],
+    result: S.nullable(S.object('Actor')),
+    answer: 'served',
+    cache: 'head-relative',
+    lookback: 'tipset',
+    cost: 'standard',
+    source: STATE,
+    handler: async (ctx, [a, tsk]) => {
+      const ts = await ctx.tipSetFromKey(tsk);
+      return ctx.cached(`${addr(ctx, a)}@${ts.keyString}`, () => read(async () => actorJson(ctx, (await loadActor(ctx, a, ts)).actor)));
+    },
+  }),
+  method({
+    name: 'Filecoin.StateLookupID',
+    namespace: 'State',
+    versions: BOTH,
+    summary: "An address's ID address (code 11 when it has none).",
+    params: [P.address('addr'), P.tipSetKey('tsk')],
+    result: S.Address,
+    answer: 'served',
+    cache: 'head-relative',
+    lookback: 'tipset',
+    cost: 'standard',
+    source: STATE,
+    handler: async (ctx, [a, tsk]) => {
+      const ts = await ctx.tipSetFromKey(tsk);
+      return ctx.cached(`${addr(ctx, a)}@${ts.keyString}`, () =>
+        read(async () => {
+          // an ID address comes back as it is, unchecked (lotus stmgr LookupIDAddress)
+          const id = await lookupId(get(ctx), ts.parentState, a);
+          if (!id) throw new ActorNotFoundError();
+          return addr(ctx, id);
+        }),
+      );
+    },
+  }),
+  method({
+    name: 'Filecoin.StateLookupRobustAddress',
+    namespace: 'State',
+    versions: BOTH,
+    summary: "An ID address's robust (key or actor) address.",
+    params: [P.address('addr'), P.tipSetKey('tsk')],
+    result: S.Address,
+    answer: 'served',
+    cache: 'head-relative',
+    lookback: 'tipset',
+    cost: 'standard',
+    source: STATE,
+    handler: async (ctx, [a, tsk]) => {
+      const ts = await ctx.tipSetFromKey(tsk);
+      if (a[0] !== Protocol.ID) throw new HandlerError('failed to decode provided address as id addr: cannot get id from non id address');
+      return ctx.cached(`${addr(ctx, a)}@${ts.keyString}`, () =>
+        read(async () => {
+          const r = await lookupRobustAddress(get(ctx), ts.parentState, a);
+          if (!r) throw new HandlerError(`Address ${addr(ctx, a)} not found`);
+          return addr(ctx, r);
+        }),
+      );
+    },
+  }),
+  method({
+    name: 'Filecoin.StateAccountKey',
+    namespace: 'State',
+    versions: BOTH,
+    summary: "An account actor's key address (f1/f3; f4 for delegated accounts).",
+    params: [P.address('addr'), P.tipSetKey('tsk')],
+    result: S.Address,
+    answer: 'served',
+    cache: 'head-relative',
+    lookback: 'tipset',
+    cost: 'standard',
+    source: STATE,
+    handler: async (ctx, [a, tsk]) => {
+      const ts = await ctx.tipSetFromKey(tsk);
+      // key addresses come back as they are; an actor (f2) address has no key (lotus stmgr ResolveToDeterministicAddress)
+      if (a[0] === Protocol.BLS || a[0] === Protocol.Secp256k1 || a[0] === Protocol.Delegated) return addr(ctx, a);
+      if (a[0] === Protocol.Actor) throw new HandlerError('cannot resolve actor address to key address');
+      return ctx.cached(`${addr(ctx, a)}@${ts.keyString}`, () =>
+        read(async () => {
+          const actor = await getActor(get(ctx), ts.parentState, a);
+          if (!actor) throw new HandlerError(`failed to find actor: ${addr(ctx, a)}`);
+          if (actor.delegatedAddress) return addr(ctx, actor.delegatedAddress);
+          const info = actorCodeInfo(actor.code.toString());
+          if (info?.name !== 'account') {
+            const reason = !info || info.version < 8 ? `unknown actor code ${actor.code.toString()}` : `actor code is not account: ${info.name}`;
+            throw new HandlerError(`failed to get account actor state for ${addr(ctx, a)}: ${reason}`);
+          }
+          const st = (await actorState(get(ctx), actor)) as unknown[];
+          if (!Array.isArray(st) || !(st[0] instanceof Uint8Array)) throw new HandlerError('malformed account actor state');
+          return addr(ctx, st[0]);
+        }),
+      );
+    },
+  }),
+  method({
+    name: 'Filecoin.StateNetworkVersion',
+    namespace: 'State',
+    versions: BOTH,
+    summary: 'The network version at the height of `tsk` (from the upgrade schedule).',
+    params: [P.tipSetKey('tsk')],
+    result: { type: 'integer' },
+    answer: 'served',
+    cache: 'none',
+    lookback: 'tipset',
+    cost: 'light',
+    source: 'upgrade schedule of the network (`chain/upgrades.ts`)',
+    handler: async (ctx, [tsk]) => {
+      const ts = await ctx.tipSetFromKey(tsk);
+      try {
+        return networkVersionAt(ctx.view.networkInfo?.name ?? 'unknown', ts.height);
+      } catch (e) {
+        throw new HandlerError((e as Error).message, e);
+      }
+    },
+  }),
+  method({
+    name: 'Filecoin.StateReadState',
+    namespace: 'State',
+    versions: BOTH,
+    summary: "An actor's balance, code and decoded state (Lotus's JSON per actor version).",
+    params: [P.address('actor'), P.tipSetKey('tsk')],
+    result: S.object('ActorState'),
+    answer: 'served',
+    cache: 'head-relative',
+    lookback: 'tipset',
+    cost: 'standard',
+    source: STATE,
+    handler: async (ctx, [a, tsk]) => {
+      const ts = await ctx.tipSetFromKey(tsk);
+      return ctx.cached(`${addr(ctx, a)}@${ts.keyString}`, () =>
+        read(async () => {
+          let actor: Actor;
+          try {
+            actor = (await loadActor(ctx, a, ts)).actor;
+          } catch (e) {
+            throw new HandlerError(`getting actor: ${(e as Error).message}`, e);
+          }
+          const info = actorCodeInfo(actor.code.toString());
+          let st: unknown;
+          try {
+            st = await actorState(get(ctx), actor);
+          } catch (e) {
+            throw new HandlerError(`getting actor head: ${(e as Error).message.replace(/ \(actor state\)$/, '')}`, e);
+          }
+          return { Balance: actor.balance.toString(), Code: cidJson(actor.code), State: actorStateJson(info, st, ctx.view.prefix) };
+        }),
+      );
+    },
+  }),
+  method({
+    name: 'Filecoin.StateListActors',
+    namespace: 'State',
+    versions: BOTH,
+    summary: 'Every actor ID address in the state tree (at most 100,000, else -32005).',
+    params: [P.tipSetKey('tsk')],
+    result: { type: 'array', items: S.Address },
+    answer: 'served',
+    cache: 'head-relative',
+    lookback: 'tipset',
+    cost: 'heavy',
+    source: STATE,
+    handler: async (ctx, [tsk]) => {
+      const ts = await ctx.tipSetFromKey(tsk);
+      return ctx.cached(ts.keyString, () =>
+        read(async () => {
+          try {
+            return (await listActors(get(ctx), ts.parentState, MAX_LIST_ACTORS)).map(([id]) => addr(ctx, id));
+          } catch (e) {
+            if (e instanceof HamtTooLargeError) throw new LimitExceededError(`StateListActors: the state tree has more than ${MAX_LIST_ACTORS} actors`);
+            throw e;
+          }
+        }),
+      );
+    },
+  }),
+  method({
+    name: 'Filecoin.StateNetworkName',
+    namespace: 'State',
+    versions: BOTH,
+    summary: "The network's name (the init actor's NetworkName, set at genesis).",
+    params: [],
+    result: { type: 'string' },
+    answer: 'served',
+    cache: 'immutable',
+    lookback: 'none',
+    cost: 'light',
+    source: 'store (init actor state at genesis)',
+    handler: (ctx) =>
+      // set at genesis and never changed: read at the head's parent state, else at genesis (CAR replays store no later state)
+      ctx.cached('', async () => {
+        const readAt = (root: CID): Promise<string> => networkName(get(ctx), root);
+        try {
+          return await readAt(ctx.view.head().parentState).catch(async () => readAt((await ctx.view.getGenesis()).parentState));
+        } catch (e) {
+          throw new HandlerError(loadErr(e), e);
+        }
+      }),
+  }),
+  method({
+    name: 'Filecoin.StateSearchMsg',
+    namespace: 'State',
+    versions: ['v1'],
+    summary: "Where a message executed, with its receipt, at or below `tsk`, within `limit` epochs (-1: no limit).",
+    params: [P.tipSetKey('tsk'), P.cid('msg'), P.epoch('limit', { optional: true, default: -1 }), P.opaque('allowReplaced', 'bool', { type: 'boolean' }, true)],
+    result: S.nullable(S.object('MsgLookup')),
+    answer: 'served',
+    cache: 'head-relative',
+    lookback: 'message',
+    cost: 'heavy',
+    source: SEARCH,
+    handler: async (ctx, [tsk, msg, limit]) => searchMsg(ctx, await ctx.tipSetFromKey(tsk), msg, limit),
+  }),
+  method({
+    name: 'Filecoin.StateSearchMsg',
+    namespace: 'State',
+    versions: ['v0'],
+    summary: 'Where a message executed, with its receipt, searching back from the head (v0 signature).',
+    params: [P.cid('msg')],
+    result: S.nullable(S.object('MsgLookup')),
+    answer: 'served',
+    cache: 'head-relative',
+    lookback: 'message',
+    cost: 'heavy',
+    source: SEARCH,
+    handler: async (ctx, [msg]) => searchMsg(ctx, ctx.view.head(), msg, -1),
+  }),
+  method({
+    name: 'Filecoin.StateSearchMsgLimited',
+    namespace: 'State',
+    versions: ['v0'],
+    summary: 'StateSearchMsg within `limit` epochs of the head (v0).',
+    params: [P.cid('msg'), P.epoch('limit')],
+    result: S.nullable(S.object('MsgLookup')),
+    answer: 'served',
+    cache: 'head-relative',
+    lookback: 'message',
+    cost: 'heavy',
+    source: SEARCH,
+    handler: async (ctx, [msg, limit]) => searchMsg(ctx, ctx.view.head(), msg, limit),
+  }),
+  method({
+    name: 'Filecoin.StateGetReceipt',
+    namespace: 'State',
+    versions: ['v0'],
+    summary: "A message's receipt, searching back from `tsk` (v0).",
+    params: [P.cid('msg'), P.tipSetKey('tsk')],
+    result: S.nullable(S.object('MessageReceipt')),
+    answer: 'served',
+    cache: 'head-relative',
+    lookback: 'message',
+    cost: 'heavy',
+    source: SEARCH,
+    handler: async (ctx, [msg, tsk]) => {
+      const found = (await searchMsg(ctx, await ctx.tipSetFromKey(tsk), msg, -1)) as { Receipt: unknown } | null;
+      return found ? found.Receipt : null;
+    },
+  }),
+  method({
+    name: 'Filecoin.StateCall',
+    namespace: 'State',
+    versions: BOTH,
+    summary: 'Execute a message on the state of `tsk` without a transaction (needs the VM).',
+    params: [P.opaque('msg', '*types.Message', { $ref: '#/components/schemas/Message' }), P.tipSetKey('tsk')],
+    result: S.object('InvocResult'),
+    answer: 'forwarded',
+    cache: 'none',
+    lookback: 'none',
+    cost: 'heavy',
+    source: 'the full node at `FULLNODE_URL`',
+  }),
+];

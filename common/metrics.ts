@@ -9,6 +9,7 @@ export interface Metrics {
   registry: client.Registry;
   rpcRequests: client.Counter<'method' | 'code'>;
   rpcDuration: client.Histogram<'method'>;
+  rpcErrors: client.Counter<'method' | 'code'>;
   headHeight: client.Gauge;
   headChanges: client.Counter<'type'>;
   cacheHits: client.Counter<'cache'>;
@@ -34,6 +35,7 @@ export function createMetrics(prefix = 'filfollower_'): Metrics {
   return {
     registry,
     rpcRequests: new client.Counter({ name: `${prefix}rpc_requests_total`, help: 'JSON-RPC calls answered, by method and error code (0 = success)', labelNames: ['method', 'code'], registers: r }),
+    rpcErrors: new client.Counter({ name: `${prefix}rpc_errors_total`, help: 'JSON-RPC calls that failed, by method and error code', labelNames: ['method', 'code'], registers: r }),
     rpcDuration: new client.Histogram({ name: `${prefix}rpc_duration_seconds`, help: 'JSON-RPC call handling time', labelNames: ['method'], buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5], registers: r }),
     headHeight: new client.Gauge({ name: `${prefix}head_height_epochs`, help: 'Height of the current head', registers: r }),
     headChanges: new client.Counter({ name: `${prefix}head_changes_total`, help: 'Head changes applied, by type (apply, revert)', labelNames: ['type'], registers: r }),

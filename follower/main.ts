@@ -14,7 +14,9 @@ import { ChainReader } from '../blockstore/chain-reader.js';
 import { CachedBlockstore } from '../blockstore/cached.js';
 import { HeadTracker } from './head-tracker.js';
 import { ResponseCache } from './response-cache.js';
-import { FULL_API_VERSION_0, FollowerApi } from '../api/chain.js';
+import { ChainView } from '../api/chain-view.js';
+import { methodTable } from '../api/dispatch.js';
+import { REGISTRY } from '../api/methods.js';
 
 /** A running follower. */
 export interface FollowerHandle {
@@ -33,17 +35,25 @@ export async function runFollower(cfg: RoleConfig<'follower'>, store: Store, log
   const metrics = createMetrics();
   const blockstore = new CachedBlockstore(store.blockstore, cfg.blockCacheBytes, metrics);
   const reader = new ChainReader(blockstore);
-  let api: FollowerApi | null = null;
-  const notifier = new HeadNotifier(() => api?.prefix ?? 't');
+  let view: ChainView | null = null;
+  const notifier = new HeadNotifier(() => view?.prefix ?? 't');
   const tracker = new HeadTracker(
     { leaderUrl: cfg.leaderUrl, headPollMs: cfg.headPollMs, reconnectMaxMs: cfg.reconnectMaxMs },
-    { reader, index: store.index, notifier, log: log.child({ component: 'head' }), metrics, beforeFirstHead: () => api!.init() },
+    { reader, index: store.index, notifier, log: log.child({ component: 'head' }), metrics, beforeFirstHead: () => view!.init() },
   );
   const cache = new ResponseCache(cfg.responseCacheBytes, metrics);
-  api = new FollowerApi({ lookbackEpochs: cfg.lookbackEpochs, messageLookbackEpochs: cfg.messageLookbackEpochs }, { reader, index: store.index, tracker, notifier, cache });
+  view = new ChainView({
+    reader,
+    index: store.index,
+    heads: tracker,
+    changes: notifier,
+    cache,
+    limits: { lookbackEpochs: cfg.lookbackEpochs, messageLookbackEpochs: cfg.messageLookbackEpochs },
+    agent: 'fil-follower',
+  });
   const rpcOpts = { log, metrics, maxBatch: cfg.maxBatch };
-  const v1 = new RpcServer(api.methods(), rpcOpts);
-  const v0 = new RpcServer(api.methods(FULL_API_VERSION_0), rpcOpts);
+  const v1 = new RpcServer(methodTable(REGISTRY, 'v1', view), rpcOpts);
+  const v0 = new RpcServer(methodTable(REGISTRY, 'v0', view), rpcOpts);
   const readyLag = cfg.readyMaxLag;
   const app = await createRpcHttpServer({
     rpc: { v1, v0 },
@@ -72,7 +82,7 @@ export async function runFollower(cfg: RoleConfig<'follower'>, store: Store, log
     },
   });
   // the network may become known only later (e.g. once the state is stored)
-  notifier.onChange(() => void api!.init());
+  notifier.onChange(() => void view!.init());
   await tracker.start();
   const address = await app.listen({ host: cfg.followerHost, port: cfg.followerPort });
   log.info({ url: address, head: tracker.head?.height ?? null }, 'follower listening');

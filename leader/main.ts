@@ -11,7 +11,7 @@ import { createMetrics } from '../common/metrics.js';
 import { HeadNotifier } from '../rpc/chain-notify.js';
 import { RpcServer } from '../rpc/server.js';
 import { createRpcHttpServer } from '../rpc/http.js';
-import { InternalError } from '../rpc/errors.js';
+import { HandlerError, isRetryable } from '../rpc/errors.js';
 import type { Store } from '../store/open.js';
 import { resolveFromRoot } from '../common/paths.js';
 import { sleep } from '../common/runtime.js';
@@ -19,7 +19,11 @@ import { networkForGenesis } from '../chain/network.js';
 import { Leader } from './leader.js';
 import { CarReplaySource } from './car-source.js';
 import { UpstreamSync } from './upstream-source.js';
-import { FULL_API_VERSION_1, SOFTWARE_VERSION } from '../api/chain.js';
+import { ChainView } from '../api/chain-view.js';
+import type { HeadView } from '../api/context.js';
+import { methodTable } from '../api/dispatch.js';
+import { REGISTRY } from '../api/methods.js';
+import { ChainReader } from '../blockstore/chain-reader.js';
 
 /** A running leader. */
 export interface LeaderHandle {
@@ -61,21 +65,31 @@ export async function runLeader(cfg: RoleConfig<'leader'>, store: Store, log: Lo
   };
   if (!source) await learnNetwork();
 
-  const methods = new Map([
-    ['Filecoin.ChainNotify', notifier.methodSpec()],
-    [
-      'Filecoin.ChainHead',
-      {
-        params: 0,
-        handler: () => {
-          const h = leader.currentHead;
-          if (!h) throw new InternalError('leader has no head yet');
-          return notifier.render(h);
-        },
-      },
-    ],
-    ['Filecoin.Version', { params: 0, handler: () => ({ Version: `${SOFTWARE_VERSION}+${network.name}+fil-follower-leader`, APIVersion: FULL_API_VERSION_1, BlockDelay: network.blockDelaySecs, Agent: 'lotus' }) }],
-  ]);
+  // the leader serves three declared methods for followers, from its own head
+  const reader = new ChainReader(store.blockstore);
+  const heads: HeadView = {
+    get head() {
+      return leader.currentHead;
+    },
+    async tipSetAtHeight(h, _from, prev) {
+      // the leader's head is the canonical chain of the index
+      const row = await store.index.canonicalAt(h, prev ? 'before' : 'after');
+      if (!row) throw new HandlerError(`no tipset at height ${h}`);
+      return reader.loadTipSet(row.key);
+    },
+  };
+  const view = new ChainView({
+    reader,
+    index: store.index,
+    heads,
+    changes: notifier,
+    cache: { get: (_m, _k, compute) => compute() },
+    limits: { lookbackEpochs: 0, messageLookbackEpochs: 0 },
+    agent: 'fil-follower-leader',
+  });
+  const methods = methodTable(REGISTRY, 'v1', view, ['Filecoin.ChainNotify', 'Filecoin.ChainHead', 'Filecoin.Version']);
+  let fatal: Error | null = null;
+  let sync: UpstreamSync | undefined;
   const rpc = new RpcServer(methods, { log, metrics });
   const app = await createRpcHttpServer({
     rpc: { v1: rpc },
@@ -83,7 +97,10 @@ export async function runLeader(cfg: RoleConfig<'leader'>, store: Store, log: Lo
     metrics,
     maxRequestBytes: cfg.maxRequestBytes,
     livez: () => ({ ok: true }),
-    readyz: () => ({ ok: !!leader.currentHead, height: leader.currentHead?.height ?? null }),
+    readyz: () => {
+      const err = fatal ?? sync?.fatalError ?? null;
+      return { ok: !!leader.currentHead && !err, height: leader.currentHead?.height ?? null, fatalError: err?.message ?? null };
+    },
   });
   const url = await app.listen({ host: cfg.leaderHost, port: cfg.leaderPort });
   log.info({ url, car: carPath, upstream: upstreamUrl ?? null, tipsets: steps.length, resumedAt: resumed?.height ?? null }, 'leader listening');
@@ -94,7 +111,7 @@ export async function runLeader(cfg: RoleConfig<'leader'>, store: Store, log: Lo
       await app.close();
       throw new Error(`an import of ${unfinished[0]} did not finish: run \`fil-follower import ${unfinished[0]}\` again before syncing`);
     }
-    const sync = new UpstreamSync(
+    const up = new UpstreamSync(
       {
         url: upstreamUrl,
         token: cfg.upstreamToken,
@@ -104,19 +121,20 @@ export async function runLeader(cfg: RoleConfig<'leader'>, store: Store, log: Lo
       },
       { leader, store, log: log.child({ component: 'upstream' }), metrics },
     );
+    sync = up;
     notifier.onChange(() => {
-      if (sync.upstreamHeight !== null && leader.currentHead) metrics.headLag.set(sync.upstreamHeight - leader.currentHead.height);
+      if (up.upstreamHeight !== null && leader.currentHead) metrics.headLag.set(up.upstreamHeight - leader.currentHead.height);
       if (network.name === 'unknown') void learnNetwork();
     });
-    sync.start();
+    up.start();
     return {
       app,
       leader,
       url,
-      sync,
+      sync: up,
       replayed: Promise.resolve(),
       stop: async () => {
-        await sync.stop();
+        await up.stop();
         notifier.closeAll();
         await app.close();
       },
@@ -146,6 +164,12 @@ export async function runLeader(cfg: RoleConfig<'leader'>, store: Store, log: Lo
           await leader.advance(step.tipset, step.blocks);
           break;
         } catch (e) {
+          if (!isRetryable(e)) {
+            fatal = e as Error;
+            log.fatal({ height: step.tipset.height, err: e }, 'replay stopped: this tipset cannot be written, and retrying will not change that');
+            stopped = true;
+            break;
+          }
           log.warn({ height: step.tipset.height, attempt, err: (e as Error).message }, 'write failed; retrying');
           await sleep(Math.min(5000, 100 * 2 ** attempt));
         }

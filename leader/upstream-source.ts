@@ -14,7 +14,7 @@ import { TipSet, type TipSetKey, tipSetKeyString } from '../chain/tipset.js';
 import { decodeBlockHeader } from '../chain/types.js';
 import { parseCidJson } from '../chain/json.js';
 import { RpcWsClient, type Subscription } from '../rpc/client.js';
-import { RpcError } from '../rpc/errors.js';
+import { RpcError, isRetryable } from '../rpc/errors.js';
 import type { Logger } from '../common/logger.js';
 import type { Metrics } from '../common/metrics.js';
 import type { Store } from '../store/open.js';
@@ -64,6 +64,8 @@ export class UpstreamSync {
   upstreamHeight: number | null = null;
   /** Blocks the upstream could not provide (skipped). */
   missingBlocks = 0;
+  /** The error that stopped syncing for good (not retryable), if any. */
+  fatalError: Error | null = null;
 
   constructor(private readonly opts: UpstreamOptions, private readonly deps: UpstreamDeps) {}
 
@@ -138,6 +140,13 @@ export class UpstreamSync {
             await this.syncTo(t);
             break;
           } catch (e) {
+            if (!isRetryable(e)) {
+              // data that can never decode: stop syncing rather than loop; health says why
+              this.fatalError = e as Error;
+              this.deps.log.fatal({ err: e }, 'sync stopped: the upstream sent data that cannot be used; fix the cause and restart the leader');
+              this.stopped = true;
+              return;
+            }
             this.deps.log.warn({ attempt, err: (e as Error).message }, 'sync failed; retrying');
             // a newer target supersedes this one; a dropped connection brings a fresh one; give up after 10
             if (this.target || !this.client?.open || attempt >= 9) break;

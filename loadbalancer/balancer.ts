@@ -4,7 +4,9 @@
  * more than `maxLagEpochs` behind the highest head, retries on another follower
  * when one refuses the connection, pins each WebSocket to one follower for its
  * lifetime, and sends methods that need execution or the mempool to a configured
- * full node (or answers -32601 with a clear message).
+ * full node (or answers -32601 with a clear message). Which methods are forwarded
+ * comes from the method registry (api/), also inside batches (split and merged in
+ * order) and on WebSockets (such frames are answered here, the rest pass through).
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import websocket from '@fastify/websocket';
@@ -14,25 +16,11 @@ import { lookup } from 'node:dns/promises';
 import type { Logger } from '../common/logger.js';
 import { createMetrics, type Metrics } from '../common/metrics.js';
 import { errorResponse, serialize } from '../rpc/server.js';
-import { InternalError, MethodNotFoundError, ParseError } from '../rpc/errors.js';
-
-/** Methods a follower cannot serve: they need execution or the mempool (DESIGN.md §2). */
-export const FORWARDED_METHODS = new Set([
-  'Filecoin.StateCall',
-  'Filecoin.GasEstimateMessageGas',
-  'Filecoin.GasEstimateGasLimit',
-  'Filecoin.GasEstimateFeeCap',
-  'Filecoin.GasEstimateGasPremium',
-  'Filecoin.MpoolPush',
-  'Filecoin.MpoolPending',
-  'Filecoin.MpoolGetNonce',
-  'Filecoin.EthCall',
-  'Filecoin.EthEstimateGas',
-  'Filecoin.EthSendRawTransaction',
-  'eth_call',
-  'eth_estimateGas',
-  'eth_sendRawTransaction',
-]);
+import { InternalError, ParseError } from '../rpc/errors.js';
+import { REGISTRY } from '../api/methods.js';
+import { notServedError } from '../api/dispatch.js';
+import type { ApiVersion } from '../api/registry.js';
+import { type RoutePlan, Router, mergeSplit } from './routing.js';
 
 /** Balancer options. */
 export interface BalancerOptions {
@@ -171,43 +159,32 @@ export async function runBalancer(opts: BalancerOptions, log: Logger): Promise<B
     void reply.code(err.statusCode && err.statusCode >= 400 ? err.statusCode : 500).send({ error: err.message });
   });
 
-  /**
-   * The single method a body names, when it is one request for a forwarded method
-   * (batches go to followers whole). Bodies that mention no forwarded method are not
-   * parsed at all: reads, the common case, cost no JSON parse here.
-   */
-  const forwardedNames = [...FORWARDED_METHODS];
-  const methodOf = (body: string): string | null => {
-    if (!forwardedNames.some((m) => body.includes(m))) return null;
+  const router = new Router(REGISTRY);
+
+  /** POST a body to the full node. Without one: each forwarded request answers -32601 with the reason. */
+  const toFullNode = async (path: string, body: string): Promise<{ status: number; body: string }> => {
+    const fnPath = new URL(opts.fullNodeUrl!).pathname;
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (opts.fullNodeToken) headers.authorization = `Bearer ${opts.fullNodeToken}`;
     try {
-      const v = JSON.parse(body) as { method?: unknown };
-      return v && !Array.isArray(v) && typeof v.method === 'string' ? v.method : null;
-    } catch {
-      return null;
+      // the full node's own path when the URL names one (http://lotus:1234/rpc/v1), else the request's
+      const res = await fullNode!.request({ path: fnPath && fnPath !== '/' ? fnPath : path, method: 'POST', body, headers, headersTimeout: 60_000, bodyTimeout: 60_000 });
+      metrics.proxied.inc({ upstream: 'fullnode', outcome: String(res.statusCode) });
+      return { status: res.statusCode, body: await res.body.text() };
+    } catch (e) {
+      metrics.proxied.inc({ upstream: 'fullnode', outcome: 'error' });
+      return { status: 503, body: serialize(errorResponse(null, InternalError.code, `full node unreachable: ${(e as Error).message}`)) };
     }
   };
+  /** The -32601 answer of a forwarded method when no full node is configured. */
+  const noFullNode = (method: string, id: string | number | null): unknown => {
+    const def = REGISTRY.lookup(method) ?? REGISTRY.lookup(method, 'v0')!;
+    return errorResponse(id, notServedError(def, method).code, notServedError(def, method).message);
+  };
 
-  const forward = async (path: string, body: string): Promise<{ status: number; body: string; upstream: string }> => {
-    const method = methodOf(body);
-    if (method && FORWARDED_METHODS.has(method)) {
-      if (!fullNode) {
-        const id = (() => { try { return (JSON.parse(body) as { id?: string | number }).id ?? null; } catch { return null; } })();
-        return { status: 500, upstream: 'none', body: serialize(errorResponse(id, MethodNotFoundError.code, `method '${method}' needs execution or the mempool, which this read-only gateway does not serve (no full node configured)`)) };
-      }
-      // the full node's own path when the URL names one (http://lotus:1234/rpc/v1), else the request's
-      const fnPath = new URL(opts.fullNodeUrl!).pathname;
-      const headers: Record<string, string> = { 'content-type': 'application/json' };
-      if (opts.fullNodeToken) headers.authorization = `Bearer ${opts.fullNodeToken}`;
-      try {
-        const res = await fullNode.request({ path: fnPath && fnPath !== '/' ? fnPath : path, method: 'POST', body, headers, headersTimeout: 60_000, bodyTimeout: 60_000 });
-        metrics.proxied.inc({ upstream: 'fullnode', outcome: String(res.statusCode) });
-        return { status: res.statusCode, body: await res.body.text(), upstream: 'fullnode' };
-      } catch (e) {
-        metrics.proxied.inc({ upstream: 'fullnode', outcome: 'error' });
-        return { status: 503, upstream: 'fullnode', body: serialize(errorResponse(null, InternalError.code, `full node unreachable: ${(e as Error).message}`)) };
-      }
-    }
-    const candidates = eligible().slice(0, opts.retries + 1);
+  /** POST a body to a ready follower (or `pinned`), retrying on another when one refuses the connection. */
+  const toFollower = async (path: string, body: string, pinned?: Upstream): Promise<{ status: number; body: string; upstream: string }> => {
+    const candidates = pinned ? [pinned] : eligible().slice(0, opts.retries + 1);
     let lastErr: unknown = null;
     for (const u of candidates) {
       try {
@@ -229,22 +206,58 @@ export async function runBalancer(opts: BalancerOptions, log: Logger): Promise<B
     return { status: 503, upstream: 'none', body: serialize(errorResponse(null, InternalError.code, why)) };
   };
 
-  for (const version of ['v0', 'v1']) {
+  const parseOr = (text: string): unknown => {
+    try {
+      return text.trim() === '' ? [] : JSON.parse(text);
+    } catch {
+      return null;
+    }
+  };
+
+  /** Answer a body whose plan is not "follower": one forwarded request, or a split batch. */
+  const answerPlanned = async (plan: Exclude<RoutePlan, { kind: 'follower' }>, path: string, body: string, pinned?: Upstream): Promise<{ status: number; body: string; upstream: string }> => {
+    if (plan.kind === 'fullnode') {
+      if (!fullNode) return { status: 500, upstream: 'none', body: serialize(noFullNode(plan.method, plan.id)) };
+      return { ...(await toFullNode(path, body)), upstream: 'fullnode' };
+    }
+    const fwd = plan.items.filter((_, i) => plan.toFullNode[i]);
+    const rest = plan.items.filter((_, i) => !plan.toFullNode[i]);
+    const [fn, fo] = await Promise.all([
+      fullNode
+        ? toFullNode(path, JSON.stringify(fwd)).then((r) => parseOr(r.body))
+        : Promise.resolve(fwd.filter((x) => (x as { id?: unknown }).id !== undefined).map((x) => noFullNode((x as { method: string }).method, (x as { id: string | number }).id ?? null))),
+      rest.length > 0 ? toFollower(path, JSON.stringify(rest), pinned).then((r) => parseOr(r.body)) : Promise.resolve([]),
+    ]);
+    const merged = mergeSplit(plan, { fullnode: fn, follower: fo });
+    return { status: 200, upstream: fullNode ? 'fullnode+follower' : 'follower', body: merged.length === 0 ? '' : `[${merged.map(serialize).join(',')}]` };
+  };
+
+  const forward = async (path: string, version: ApiVersion, body: string): Promise<{ status: number; body: string; upstream: string }> => {
+    const plan = router.plan(body, version);
+    if (plan.kind !== 'follower') return answerPlanned(plan, path, body);
+    return toFollower(path, body);
+  };
+
+  for (const version of ['v0', 'v1'] as const) {
     const path = `/rpc/${version}`;
     app.post(path, async (req, reply) => {
-      const out = await forward(path, typeof req.body === 'string' ? req.body : '');
+      const out = await forward(path, version, typeof req.body === 'string' ? req.body : '');
       return reply.code(out.status).header('content-type', 'application/json').header('x-upstream', out.upstream).send(out.body);
     });
     app.route({
       method: 'GET',
       url: path,
       handler: async (_req, reply) => reply.code(400).header('content-type', 'application/json').send(serialize(errorResponse(null, -32600, 'Invalid request'))),
-      wsHandler: (client) => pinWebSocket(client, path),
+      wsHandler: (client) => pinWebSocket(client, path, version),
     });
   }
 
-  /** Pin a client WebSocket to one follower; frames pass through untouched in both directions. */
-  const pinWebSocket = (client: WebSocket, path: string): void => {
+  /**
+   * Pin a client WebSocket to one follower; frames pass through untouched in both
+   * directions, except frames naming a forwarded method, which are answered here
+   * (full node over HTTP; a mixed batch's reads from the pinned follower over HTTP).
+   */
+  const pinWebSocket = (client: WebSocket, path: string, version: ApiVersion): void => {
     const target = eligible()[0];
     if (!target) {
       client.send(serialize(errorResponse(null, InternalError.code, 'no follower is ready and caught up')));
@@ -255,6 +268,13 @@ export async function runBalancer(opts: BalancerOptions, log: Logger): Promise<B
     const upstream = new WebSocket(target.url.replace(/^http/, 'ws') + path, { maxPayload: 256 << 20 });
     const early: Array<{ data: unknown; binary: boolean }> = [];
     client.on('message', (data, binary) => {
+      const plan = binary ? ({ kind: 'follower' } as const) : router.plan(String(data), version);
+      if (plan.kind !== 'follower') {
+        void answerPlanned(plan, path, String(data), target).then((out) => {
+          if (client.readyState === WebSocket.OPEN && out.body !== '') client.send(out.body);
+        });
+        return;
+      }
       if (upstream.readyState === WebSocket.OPEN) upstream.send(data as Buffer, { binary });
       else early.push({ data, binary });
     });

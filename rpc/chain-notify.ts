@@ -11,7 +11,7 @@ import type { NetworkPrefix } from '../chain/address.js';
 import type { TipSet } from '../chain/tipset.js';
 import { tipSetJson } from '../chain/json.js';
 import type { HeadChange } from '../chain/head-change.js';
-import type { Channel, MethodSpec } from './server.js';
+import type { Channel } from './server.js';
 
 /** JSON of one HeadChange. */
 export interface HeadChangeJson {
@@ -87,25 +87,20 @@ export class HeadNotifier {
     for (const ch of [...this.channels, ...this.waiting]) ch.close();
   }
 
-  /** The `Filecoin.ChainNotify` method: no params, returns a channel id. */
-  methodSpec(): MethodSpec {
-    return {
-      params: 0,
-      channel: true,
-      handler: (_params, ctx) => {
-        const ch = ctx.openChannel!();
-        ch.onClose(() => {
-          this.channels.delete(ch);
-          this.waiting.delete(ch);
-        });
-        if (this.head) {
-          ch.send([{ Type: 'current', Val: this.render(this.head) }]);
-          this.channels.add(ch);
-        } else {
-          this.waiting.add(ch);
-        }
-        return ch.id;
-      },
-    };
+  /**
+   * Subscribe a channel (the `Filecoin.ChainNotify` handler): it gets exactly one
+   * `current` now (or at the first head), then every head change as one array.
+   */
+  subscribe(ch: Channel): void {
+    ch.onClose(() => {
+      this.channels.delete(ch);
+      this.waiting.delete(ch);
+    });
+    if (this.head) {
+      ch.send([{ Type: 'current', Val: this.render(this.head) }]);
+      this.channels.add(ch);
+    } else {
+      this.waiting.add(ch);
+    }
   }
 }

@@ -4,7 +4,7 @@
  * cancelled with `xrpc.cancel`). Used by followers to follow the leader.
  */
 import { WebSocket } from 'ws';
-import { RpcError } from './errors.js';
+import { ErrorCode, RpcError } from './errors.js';
 
 /** A live subscription. */
 export interface Subscription {
@@ -87,8 +87,11 @@ export class RpcWsClient {
       const p = this.pending.get(msg.id);
       if (!p) return;
       this.pending.delete(msg.id);
-      if (msg.error) p.reject(new RpcError(msg.error.code, msg.error.message));
-      else p.resolve(msg.result);
+      if (msg.error) {
+        // a peer's answer may change on a retry (a block it lacks yet, a head that moved), unless it refused the request itself
+        const code = msg.error.code;
+        p.reject(new RpcError(code, msg.error.message, { retryable: ![ErrorCode.Parse, ErrorCode.InvalidRequest, ErrorCode.MethodNotFound, ErrorCode.InvalidParams].includes(code as never) }));
+      } else p.resolve(msg.result);
     }
   }
 

@@ -54,6 +54,8 @@ export interface MethodSpec {
   minParams?: number;
   /** A subscription method: needs a WebSocket; over HTTP it answers -32601. */
   channel?: boolean;
+  /** Name in metrics (an alias counts under its method's name; default: the registered name). */
+  label?: string;
 }
 
 /** Server limits. */
@@ -71,21 +73,6 @@ export interface RpcServerOptions {
 interface ServerParams {
   ctx: CallContext;
 }
-
-/** Eth and web3 aliases Lotus registers on every path (lotus node/impl/full/eth.go, api/eth_aliases.go). */
-export const ETH_ALIASES: Record<string, string> = {
-  eth_blockNumber: 'Filecoin.EthBlockNumber',
-  eth_chainId: 'Filecoin.EthChainId',
-  net_version: 'Filecoin.NetVersion',
-  net_listening: 'Filecoin.NetListening',
-  web3_clientVersion: 'Filecoin.Web3ClientVersion',
-  eth_getBlockByNumber: 'Filecoin.EthGetBlockByNumber',
-  eth_getBlockByHash: 'Filecoin.EthGetBlockByHash',
-  eth_getBalance: 'Filecoin.EthGetBalance',
-  eth_getTransactionByHash: 'Filecoin.EthGetTransactionByHash',
-  eth_getTransactionReceipt: 'Filecoin.EthGetTransactionReceipt',
-  eth_getLogs: 'Filecoin.EthGetLogs',
-};
 
 /** JSON-RPC dispatcher shared by HTTP and WebSocket transports. */
 export class RpcServer {
@@ -108,14 +95,14 @@ export class RpcServer {
     this.server.handleMethodNotFound = async (request: JSONRPCRequest) =>
       request.id === undefined ? null : errorResponse(request.id, MethodNotFoundError.code, `method '${request.method}' not found`);
     for (const [name, spec] of methods) this.register(name, spec);
-    for (const [alias, target] of Object.entries(ETH_ALIASES)) {
-      const spec = methods.get(target);
-      if (spec) this.register(alias, spec);
-    }
   }
 
   private register(name: string, spec: MethodSpec): void {
     const min = spec.minParams ?? spec.params;
+    const label = spec.label ?? name;
+    // every served method shows in /debug/metrics from the start, at zero
+    this.opts.metrics?.rpcRequests.inc({ method: label, code: '0' }, 0);
+    this.opts.metrics?.rpcErrors.inc({ method: label, code: String(MethodNotFoundError.code) }, 0);
     this.server.addMethodAdvanced(name, async (request, sp) => {
       const started = process.hrtime.bigint();
       let code = 0;
@@ -134,10 +121,11 @@ export class RpcServer {
         return request.id === undefined ? null : { id: request.id, jsonrpc: '2.0', result: result === undefined ? null : result };
       } catch (e) {
         code = e instanceof RpcError ? e.code : 1;
+        this.opts.metrics?.rpcErrors.inc({ method: label, code: String(code) });
         throw e;
       } finally {
-        this.opts.metrics?.rpcRequests.inc({ method: name, code: String(code) });
-        this.opts.metrics?.rpcDuration.observe({ method: name }, Number(process.hrtime.bigint() - started) / 1e9);
+        this.opts.metrics?.rpcRequests.inc({ method: label, code: String(code) });
+        this.opts.metrics?.rpcDuration.observe({ method: label }, Number(process.hrtime.bigint() - started) / 1e9);
       }
     });
   }

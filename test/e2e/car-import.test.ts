@@ -85,10 +85,12 @@ test('a truncated CAR and a CAR with a flipped byte are refused with the offset 
 function runLeaderUntilHead(car: string): number {
   const script = `
     import { runLeader } from ${JSON.stringify(projectPath('dist', 'leader', 'main.js'))};
-    import { openStore } from ${JSON.stringify(projectPath('dist', 'common', 'store.js'))};
+    import { openStore } from ${JSON.stringify(projectPath('dist', 'store', 'open.js'))};
     import { silentLogger } from ${JSON.stringify(projectPath('dist', 'common', 'logger.js'))};
+    import { loadConfig } from ${JSON.stringify(projectPath('dist', 'common', 'config.js'))};
     const store = await openStore(${JSON.stringify(pg.url)}, { migrate: true });
-    const h = await runLeader({ car: ${JSON.stringify(car)}, epochMs: 0, fixturesDir: '/', leaderHost: '127.0.0.1', leaderPort: 0, maxRequestBytes: 1 << 20 }, store, silentLogger());
+    const cfg = loadConfig('leader', { car: ${JSON.stringify(car)}, epochMs: '0', fixturesDir: '/', leaderPort: '0' }, {});
+    const h = await runLeader(cfg, store, silentLogger());
     await h.replayed; await h.stop(); await store.close();
     console.log(h.leader.currentHead.height);
   `;

@@ -1,0 +1,164 @@
+/**
+ * The chain as every handler sees it: the head, tipsets by key with Lotus's errors
+ * and lotus-gateway's lookback cap, headers, receipts, messages, and the network the
+ * store's chain belongs to. One per process, shared by all methods; per-method
+ * policies (lookback, cache) are applied by the {@link MethodContext} that wraps it.
+ * Sources: lotus chain/store/store.go (LoadTipSet, GetTipSetFromKey), gateway/node.go
+ * (checkTipsetKey, checkTipsetHeight).
+ */
+import type { TipSet, TipSetKey } from '../chain/tipset.js';
+import type { CID } from '../chain/cid.js';
+import { amtValues } from '../chain/amt.js';
+import { type BlockHeader, type MessageReceipt, receiptFromCbor } from '../chain/types.js';
+import { networkName } from '../chain/state.js';
+import { type NetworkInfo, networkForGenesis, networkForName } from '../chain/network.js';
+import type { NetworkPrefix } from '../chain/address.js';
+import { BlockNotFoundError, type ChainMessage } from '../blockstore/chain-reader.js';
+import { HandlerError, InternalError } from '../rpc/errors.js';
+import type { ApiDeps } from './context.js';
+
+/** The Lotus-shaped message of a load failure (`ipld: could not find <cid>`). */
+export function loadErr(e: unknown): string {
+  return (e as Error)?.message ?? String(e);
+}
+
+/** The message of a failed LoadTipSet (lotus chain/store: `get block %s: %w`). */
+function tipSetLoadErr(e: unknown): string {
+  return e instanceof BlockNotFoundError ? `get block ${e.cid.toString()}: ${e.message}` : loadErr(e);
+}
+
+/** Go's time.Duration.String() of whole seconds (`8h0m0s`, `1m0s`, `30s`). */
+function goDuration(secs: number): string {
+  const [h, m, s] = [Math.floor(secs / 3600), Math.floor((secs % 3600) / 60), secs % 60];
+  return h > 0 ? `${h}h${m}m${s}s` : m > 0 ? `${m}m${s}s` : `${s}s`;
+}
+
+/** The chain view handlers share. */
+export class ChainView {
+  private genesis: TipSet | null = null;
+  private network: NetworkInfo | null = null;
+
+  constructor(readonly deps: ApiDeps) {}
+
+  /** The network's address prefix; `t` until the network is known. */
+  get prefix(): NetworkPrefix {
+    return this.network?.prefix ?? 't';
+  }
+
+  /** The network, once known (from genesis or the init actor's NetworkName). */
+  get networkInfo(): NetworkInfo | null {
+    return this.network;
+  }
+
+  /**
+   * Learn the network: from the genesis tipset when the store has it, else from the
+   * init actor's NetworkName at the head's parent state (a leader that backfilled only
+   * recent epochs stores no genesis). Never throws; retried on later heads.
+   */
+  async init(): Promise<void> {
+    if (this.network) return;
+    try {
+      await this.getGenesis();
+      return;
+    } catch {
+      /* no genesis stored */
+    }
+    try {
+      const name = await networkName((c) => this.deps.reader.blockstore.get(c), this.head().parentState);
+      this.network = networkForName(name);
+    } catch {
+      /* state not stored either: keep trying on later heads */
+    }
+  }
+
+  /** The genesis tipset. @throws HandlerError when the store lacks it. */
+  async getGenesis(): Promise<TipSet> {
+    if (this.genesis) return this.genesis;
+    const head = this.head();
+    const row = await this.deps.index.canonicalAt(0, 'after');
+    if (!row || row.height !== 0) throw new HandlerError('genesis tipset not found in the store');
+    const g = await this.deps.heads.tipSetAtHeight(0, head, false);
+    if (g.height !== 0) throw new HandlerError('genesis tipset not found in the store');
+    this.genesis = g;
+    this.network = networkForGenesis(g.key[0]!.toString());
+    return g;
+  }
+
+  /** The head. @throws InternalError before the first head. */
+  head(): TipSet {
+    const h = this.deps.heads.head;
+    if (!h) throw new InternalError('no head yet (store empty or unreadable)');
+    return h;
+  }
+
+  /**
+   * lotus-gateway's lookback check: `height` more than the cap below the head is
+   * refused; its message names the cap as a Go duration.
+   * @throws HandlerError `bad tipset: lookbacks of more than 8h0m0s are disallowed`
+   */
+  checkLookback(height: number, what: 'bad tipset' | 'bad tipset height' = 'bad tipset'): void {
+    const cap = this.deps.limits.lookbackEpochs;
+    if (cap > 0 && height < this.head().height - cap) {
+      throw new HandlerError(`${what}: lookbacks of more than ${goDuration(cap * (this.network?.blockDelaySecs ?? 30))} are disallowed`);
+    }
+  }
+
+  /**
+   * Lotus's GetTipSetFromKey: the empty key is the head, any other key is loaded.
+   * @param wrap prefix errors with `loading tipset {cids}: ` as most StateAPI methods do
+   * @throws HandlerError `loading tipset {…}: get block <cid>: ipld: could not find <cid>`
+   */
+  async tipSetFromKey(key: TipSetKey, wrap = true): Promise<TipSet> {
+    if (key.length === 0) return this.head();
+    try {
+      return await this.deps.reader.loadTipSet(key);
+    } catch (e) {
+      throw new HandlerError(wrap ? `loading tipset {${key.map(String).join(',')}}: ${tipSetLoadErr(e)}` : tipSetLoadErr(e), e);
+    }
+  }
+
+  /**
+   * Lotus's LoadTipSet (ChainGetTipSet, ChainGetPath): the empty key is an error.
+   * @throws HandlerError `get block <cid>: ipld: could not find <cid>`
+   */
+  async loadTipSet(key: TipSetKey): Promise<TipSet> {
+    if (key.length === 0) throw new HandlerError('NewTipSet called with zero length array of blocks');
+    try {
+      return await this.deps.reader.loadTipSet(key);
+    } catch (e) {
+      throw new HandlerError(tipSetLoadErr(e), e);
+    }
+  }
+
+  /** A block header. @throws HandlerError `ipld: could not find <cid>` */
+  async header(cid: CID): Promise<BlockHeader> {
+    try {
+      return await this.deps.reader.getHeader(cid);
+    } catch (e) {
+      throw new HandlerError(loadErr(e), e);
+    }
+  }
+
+  /** A tipset's messages in Lotus's order (per-sender nonce selection). */
+  async tipSetMessages(ts: TipSet): Promise<ChainMessage[]> {
+    try {
+      return await this.deps.reader.messagesForTipset(ts);
+    } catch (e) {
+      throw new HandlerError(`failed to get messages for tipset: ${loadErr(e)}`, e);
+    }
+  }
+
+  /** Every receipt of a receipts AMT, index i for message i of the parent tipset (lotus ReadReceipts). */
+  async receipts(root: CID): Promise<MessageReceipt[]> {
+    try {
+      return (await amtValues((c) => this.deps.reader.blockstore.get(c), root)).map(receiptFromCbor);
+    } catch (e) {
+      throw new HandlerError(`failed to load receipts: ${loadErr(e)}`, e);
+    }
+  }
+
+  /** A raw block, or null. */
+  block(cid: CID): Promise<Uint8Array | null> {
+    return this.deps.reader.blockstore.get(cid);
+  }
+}

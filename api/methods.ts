@@ -1,0 +1,17 @@
+/**
+ * Every namespace's declarations, in one registry. Adding a method is one
+ * declaration in its namespace's file; it then appears in the follower's method
+ * tables, the balancer's routing, the README table, `rpc.discover` and the metrics.
+ */
+import { CHAIN_METHODS } from './chain.js';
+import { COMMON_METHODS } from './common.js';
+import { ETH_METHODS } from './eth.js';
+import { GAS_METHODS } from './gas.js';
+import { MPOOL_METHODS } from './mpool.js';
+import { NET_METHODS } from './net.js';
+import { Registry } from './registry.js';
+import { STATE_METHODS } from './state.js';
+import { WALLET_METHODS } from './wallet.js';
+
+/** The registry of every method this gateway knows. */
+export const REGISTRY = new Registry([...CHAIN_METHODS, ...STATE_METHODS, ...WALLET_METHODS, ...GAS_METHODS, ...MPOOL_METHODS, ...ETH_METHODS, ...NET_METHODS, ...COMMON_METHODS]);

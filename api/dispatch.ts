@@ -36,7 +36,7 @@ export class MethodContext {
    */
   cached<T>(key: string, compute: () => Promise<T>): Promise<T> {
     if (this.def.cache === 'none') return compute();
-    return this.view.deps.cache.get(this.def.name.replace(/^Filecoin\./, ''), key, compute);
+    return this.view.deps.cache.get(this.def.name, key, compute);
   }
 
   /** lotus-gateway's lookback check of a height, when the method's policy has one. */

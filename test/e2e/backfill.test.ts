@@ -5,6 +5,7 @@
  * between genesis and the backfilled range is refused rather than answered wrongly.
  * Also: a peer sending a `null` frame does not crash a client.
  */
+import '../helpers/watchdog.js';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';

@@ -3,6 +3,7 @@
  * before anything is written: the head a previous replay committed is unchanged.
  * Also: the zstd-compressed CARs (plain and Forest's framed format) load.
  */
+import '../helpers/watchdog.js';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';

@@ -1,6 +1,7 @@
 /**
  * Bad input at the CLI and config entry points: clear errors, non-zero exit, no hang.
  */
+import '../helpers/watchdog.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';

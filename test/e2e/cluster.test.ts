@@ -5,6 +5,7 @@
  * ChainNotify equal what the CAR holds; a published Filecoin client library reads
  * through the balancer; each bad input gets its JSON-RPC error.
  */
+import '../helpers/watchdog.js';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WebSocket } from 'ws';

@@ -4,6 +4,7 @@
  * scripts/cassandra.sh). Real blocks of mainnet-h0-341.car; then the leader's full
  * replay and the follower end-to-end checks, through the balancer, on that backend.
  */
+import '../helpers/watchdog.js';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';

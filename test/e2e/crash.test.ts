@@ -5,6 +5,7 @@
  * height has two canonical tipsets, no duplicate message rows), and a final run
  * completes the sync with exactly the CAR's reachable blocks.
  */
+import '../helpers/watchdog.js';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -80,10 +81,17 @@ test('kill -9 of the leader at random points, ten times: the store stays consist
     // kill at a random moment after this run has started writing (not during node's start-up)
     const before = await blockCount();
     const p = leaderProcess();
-    await waitFor(async () => (await blockCount()) !== before || (await store.index.getHead())?.height === upstream.head.height, 20_000, `run ${i} writing`);
-    await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 1500)));
-    p.kill('SIGKILL');
-    await new Promise((r) => p.once('exit', r));
+    const exited = new Promise((r) => p.once('exit', r));
+    try {
+      // generous: on a loaded machine node's start-up alone can take seconds
+      await waitFor(async () => p.exitCode !== null || (await blockCount()) !== before || (await store.index.getHead())?.height === upstream.head.height, 120_000, `run ${i} writing`);
+      assert.equal(p.exitCode, null, `run ${i}: the leader exited by itself`);
+      await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 1500)));
+    } finally {
+      // killed on failure too: a leader left running would keep this file (and npm test) alive
+      p.kill('SIGKILL');
+      await exited;
+    }
     last = await checkConsistent(last);
     heights.push(last);
   }
@@ -91,11 +99,14 @@ test('kill -9 of the leader at random points, ten times: the store stays consist
   assert.ok(heights.some((h) => h < 341), `killed mid-sync: ${heights.join(',')}`);
   await waitFor(async () => upstream.done, 30_000, 'upstream reached the end of the CAR');
   const p = leaderProcess();
+  const exited = new Promise((r) => p.once('exit', r));
   try {
-    await waitFor(async () => (await store.index.getHead())?.height === 341, 60_000, 'sync completes to 341');
+    await waitFor(async () => (await store.index.getHead())?.height === 341, 120_000, 'sync completes to 341');
   } finally {
     p.kill('SIGTERM');
-    await new Promise((r) => p.once('exit', r));
+    const t = setTimeout(() => p.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(t);
   }
   await checkConsistent(last);
   const expected = new Set<string>();

@@ -3,6 +3,7 @@
  * the chain indexed and the roots tipset made the head; a corrupt or truncated file
  * stops with the offset and CID and leaves the head where it was.
  */
+import '../helpers/watchdog.js';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';

@@ -9,6 +9,7 @@
  * mainnet-h4622129-4622139-actor-events.json, all in the real encodings. The same
  * fork is the revert that the cache test needs.
  */
+import '../helpers/watchdog.js';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync } from 'node:fs';

@@ -4,6 +4,7 @@
  * themselves; the leader pauses its replay and resumes, losing and duplicating
  * nothing.
  */
+import '../helpers/watchdog.js';
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';

@@ -3,6 +3,7 @@
  * the old HAMT format) through a follower's API, and calibnet at epoch 16800
  * (StateRoot v4, actors v8, the new HAMT format) through the state library.
  */
+import '../helpers/watchdog.js';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fixture } from '../../common/paths.js';
@@ -103,7 +104,7 @@ test('state errors and limits as Lotus gives them', async () => {
   assert.equal((await rpc(ip.url, 'Filecoin.WalletBalance', ['f099999'])).body.result, '0');
   const badAddr = await rpc(ip.url, 'Filecoin.StateGetActor', ['f0xyz', genesisKey]);
   assert.equal(badAddr.body.error.code, -32602);
-  assert.match(badAddr.body.error.message, /param: address\.Address/);
+  assert.match(badAddr.body.error.message, /\(param: \*address\.Address\): actor: /);
 });
 
 test('StateReadState renders actor states as Lotus does (values Lotus itself printed for mainnet genesis)', async () => {

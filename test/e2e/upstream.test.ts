@@ -5,6 +5,7 @@
  * following a clock, the upstream gone and back, and SYNTHETIC reorgs of depth 1
  * and 5 seen by every follower's ChainNotify as one array of reverts then applies.
  */
+import '../helpers/watchdog.js';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';

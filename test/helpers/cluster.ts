@@ -58,7 +58,28 @@ export interface TestCluster {
  * free can be taken by another process before the child binds it); the first
  * failure's output is printed.
  */
-export async function startCluster(opts: { followers?: number; epochMs?: number; car?: string; pgDir?: string; extra?: string[] } = {}): Promise<TestCluster> {
+/** SIGKILL a process group (a child spawned with `detached: true` leads its own). */
+export function killGroup(pgid: number): void {
+  try {
+    process.kill(-pgid, 'SIGKILL');
+  } catch {
+    /* already gone */
+  }
+}
+
+/** Options of {@link startCluster}. */
+export interface ClusterOptions {
+  followers?: number;
+  epochMs?: number;
+  car?: string;
+  pgDir?: string;
+  /** Extra flags for `fil-follower start`. */
+  extra?: string[];
+  /** Extra environment (secrets travel here, never on argv). */
+  env?: Record<string, string>;
+}
+
+export async function startCluster(opts: ClusterOptions = {}): Promise<TestCluster> {
   try {
     return await startClusterOnce(opts);
   } catch (e) {
@@ -67,7 +88,7 @@ export async function startCluster(opts: { followers?: number; epochMs?: number;
   }
 }
 
-async function startClusterOnce(opts: { followers?: number; epochMs?: number; car?: string; pgDir?: string; extra?: string[] } = {}): Promise<TestCluster> {
+async function startClusterOnce(opts: ClusterOptions = {}): Promise<TestCluster> {
   const lbPort = await freePort();
   const leaderPort = await freePort();
   const followers = opts.followers ?? 2;
@@ -83,10 +104,12 @@ async function startClusterOnce(opts: { followers?: number; epochMs?: number; ca
     ...(opts.car ? ['--car', opts.car] : []),
     ...(opts.extra ?? []),
   ];
-  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "warn" };
+  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn', ...opts.env };
   delete env.STORE_URL;
   delete env.DATABASE_URL;
-  const proc = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // its own process group: a stop that has to force it takes its children (leader,
+  // followers, balancer, PostgreSQL) down with it instead of leaving them reparented
+  const proc = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let out = '';
   proc.stdout!.on('data', (d) => (out += d));
   proc.stderr!.on('data', (d) => (out += d));
@@ -103,9 +126,13 @@ async function startClusterOnce(opts: { followers?: number; epochMs?: number; ca
     stop: () =>
       new Promise((resolve) => {
         if (proc.exitCode !== null) return resolve(proc.exitCode);
-        proc.once('exit', (code) => resolve(code));
+        proc.once('exit', (code) => {
+          // whatever of the group is still there (a child that ignored SIGTERM) goes too
+          killGroup(proc.pid!);
+          resolve(code);
+        });
         proc.kill('SIGINT');
-        setTimeout(() => proc.kill('SIGKILL'), 20_000).unref();
+        setTimeout(() => killGroup(proc.pid!), 20_000).unref();
       }),
   };
   const deadline = Date.now() + 60_000;

@@ -4,6 +4,7 @@
  * matches the order Lotus recorded in children's Parents; the 2025 ChainHead JSON
  * round-trips JSON → CBOR → CID and CBOR → JSON.
  */
+import '../helpers/watchdog.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

@@ -3,6 +3,7 @@
  * reads is one `start` accepts (or derives), reaches the child by environment with
  * the value `start` resolved, and tokens never travel on argv.
  */
+import '../helpers/watchdog.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigError, ROLES, START_DERIVED, SETTINGS, childEnv, loadConfig, redactConfig } from '../../common/config.js';

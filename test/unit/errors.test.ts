@@ -2,6 +2,7 @@
  * The error hierarchy, without a database: Lotus's codes declared once, causes kept,
  * and what the leader's retry loops treat as retryable or fatal.
  */
+import '../helpers/watchdog.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ActorNotFoundError, ErrorCode, FatalDataError, HandlerError, InternalError, InvalidParamsError, LimitExceededError, RpcError, isRetryable } from '../../rpc/errors.js';

@@ -3,6 +3,7 @@
  * balancer, and no module imports a higher layer (or a peer role's folder). Read from
  * the sources' own import statements; fails naming each offending import.
  */
+import '../helpers/watchdog.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';

@@ -2,6 +2,7 @@
  * Param parsing without a database: go-jsonrpc's error prefix, the Go type and the
  * param's name in every -32602; TipSetKey, epoch, address and CID forms.
  */
+import '../helpers/watchdog.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { P, minArity } from '../../api/params.js';

@@ -3,6 +3,7 @@
  * API and configuration tables, the OpenRPC document (validated against the OpenRPC
  * meta-schema by @open-rpc/schema-utils-js), routing, and declaration rules.
  */
+import '../helpers/watchdog.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

@@ -3,6 +3,7 @@
  * bodies are parsed at all, single forwarded requests, mixed batches split and
  * merged back in request order (notifications unanswered, whole-batch errors spread).
  */
+import '../helpers/watchdog.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { REGISTRY } from '../../api/methods.js';

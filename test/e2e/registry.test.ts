@@ -1,0 +1,203 @@
+/**
+ * What the method registry drives, end to end through the balancer of a cluster
+ * started as `npm start` starts it (mainnet-h0-341.car, two followers) with a
+ * loopback "full node" that records what it receives: the OpenRPC document from
+ * `Filecoin.Discover`/`rpc.discover`; forwarded methods reaching the full node
+ * unchanged (single, inside a batch, over a WebSocket); refused methods answering
+ * their reason; `eth_syncing` (added with one declaration) served and in the
+ * metrics; and settings reaching `start`'s children by environment, secrets never
+ * on a command line.
+ */
+import '../helpers/watchdog.js';
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { WebSocket } from 'ws';
+import * as dagCbor from '@ipld/dag-cbor';
+import { CID } from 'multiformats/cid';
+import { validateOpenRPCDocument } from '@open-rpc/schema-utils-js';
+import { REGISTRY } from '../../api/methods.js';
+import { openRpcDocument } from '../../api/docs.js';
+import { CarReplaySource } from '../../leader/car-source.js';
+import { fixture } from '../../common/paths.js';
+import { freePort, post, rpc, startCluster, type TestCluster, waitFor } from '../helpers/cluster.js';
+import { descendants } from '../helpers/watchdog.js';
+
+const CAR = fixture('chain', 'mainnet-h0-341.car');
+const TOKEN = 'test-token-5f1c';
+let cluster: TestCluster;
+let src: CarReplaySource;
+let fullNode: FastifyInstance;
+/** Bodies (and authorization headers) the loopback full node received, in order. */
+const received: Array<{ body: string; auth: string | undefined; path: string }> = [];
+
+before(async () => {
+  src = await CarReplaySource.open(CAR);
+  fullNode = Fastify();
+  fullNode.removeAllContentTypeParsers();
+  fullNode.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  fullNode.post('/rpc/v1', async (req, reply) => {
+    const body = req.body as string;
+    received.push({ body, auth: req.headers.authorization, path: req.url });
+    const answer = (r: { id?: unknown; method: string }) => ({ jsonrpc: '2.0', id: r.id, result: `fullnode:${r.method}` });
+    const parsed = JSON.parse(body);
+    const out = Array.isArray(parsed) ? parsed.filter((r) => r.id !== undefined).map(answer) : answer(parsed);
+    return reply.header('content-type', 'application/json').send(JSON.stringify(out));
+  });
+  const fnPort = await freePort();
+  await fullNode.listen({ host: '127.0.0.1', port: fnPort });
+  cluster = await startCluster({
+    epochMs: 0,
+    car: CAR,
+    extra: ['--fullnode-url', `http://127.0.0.1:${fnPort}/rpc/v1`, '--reconnect-max-ms', '4321'],
+    env: { FULLNODE_TOKEN: TOKEN },
+  });
+  await waitFor(async () => (await rpc(cluster.lbUrl, 'Filecoin.ChainHead')).body?.result?.Height === 341, 120_000, 'head 341 through the balancer');
+  // both followers at the head (eth_syncing answers false only there)
+  for (const u of cluster.followerUrls) await waitFor(async () => (await rpc(`${u}/rpc/v1`, 'Filecoin.ChainHead')).body?.result?.Height === 341, 60_000, `${u} at 341`);
+});
+after(async () => {
+  await cluster?.stop();
+  await fullNode?.close();
+});
+
+test('eth_syncing (one declaration) is in every follower\'s metrics from the start, served, and counted', async () => {
+  const series = 'filfollower_rpc_requests_total{method="Filecoin.EthSyncing",code="0"}';
+  const counts = async (): Promise<number[]> =>
+    Promise.all(cluster.followerUrls.map(async (u) => Number((await (await fetch(`${u}/debug/metrics`)).text()).split('\n').find((l) => l.startsWith(series))?.split(' ')[1])));
+  assert.deepEqual(await counts(), [0, 0], 'listed at zero before any call');
+  const r = await rpc(cluster.lbUrl, 'eth_syncing');
+  assert.equal(r.status, 200);
+  assert.equal(r.body.result, false, 'a follower at the store head is done syncing');
+  assert.deepEqual((await counts()).reduce((a, b) => a + b), 1);
+  const alias = await rpc(cluster.lbUrl, 'Filecoin.EthSyncing');
+  assert.equal(alias.body.result, false);
+});
+
+test('Filecoin.Discover and rpc.discover answer the OpenRPC document of the path, valid and complete', async () => {
+  for (const version of ['v1', 'v0'] as const) {
+    const url = cluster.lbUrl.replace('/rpc/v1', `/rpc/${version}`);
+    const a = (await rpc(url, 'Filecoin.Discover')).body.result;
+    const b = (await rpc(url, 'rpc.discover')).body.result;
+    assert.deepEqual(a, b);
+    assert.deepEqual(a, JSON.parse(JSON.stringify(openRpcDocument(REGISTRY, version))));
+    assert.equal(validateOpenRPCDocument(a), true);
+    const names = new Set((a.methods as Array<{ name: string }>).map((m) => m.name));
+    assert.equal(names.has('Filecoin.StateSearchMsgLimited'), version === 'v0');
+    for (const n of ['Filecoin.ChainHead', 'eth_call', 'Filecoin.MpoolPushMessage', 'eth_syncing']) assert.ok(names.has(n), n);
+  }
+});
+
+test('a forwarded method reaches the full node unchanged, with its token, and its answer comes back', async () => {
+  const body = JSON.stringify({ jsonrpc: '2.0', id: 'call-1', method: 'eth_call', params: [{ to: '0x0000000000000000000000000000000000000000', data: '0x' }, 'latest'] });
+  const before = received.length;
+  const r = await post(cluster.lbUrl, body);
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(JSON.parse(r.text), { jsonrpc: '2.0', id: 'call-1', result: 'fullnode:eth_call' });
+  assert.equal(received.length, before + 1);
+  assert.equal(received.at(-1)!.body, body, 'the bytes the client sent');
+  assert.equal(received.at(-1)!.auth, `Bearer ${TOKEN}`);
+});
+
+test('a batch mixing reads and forwarded methods is split by item and answered in request order', async () => {
+  const before = received.length;
+  const batch = [
+    { jsonrpc: '2.0', id: 1, method: 'Filecoin.ChainHead', params: [] },
+    { jsonrpc: '2.0', id: 2, method: 'eth_estimateGas', params: [{}] },
+    { jsonrpc: '2.0', id: 3, method: 'eth_chainId', params: [] },
+    { jsonrpc: '2.0', method: 'Filecoin.StateCall', params: [{}, []] },
+    { jsonrpc: '2.0', id: 4, method: 'Filecoin.MpoolGetNonce', params: ['f01'] },
+  ];
+  const r = await post(cluster.lbUrl, JSON.stringify(batch));
+  assert.equal(r.status, 200);
+  const out = JSON.parse(r.text) as Array<{ id: number; result: any }>;
+  assert.deepEqual(out.map((x) => x.id), [1, 2, 3, 4], 'the notification gets no answer');
+  assert.equal(out[0]!.result.Height, 341);
+  assert.equal(out[1]!.result, 'fullnode:eth_estimateGas');
+  assert.equal(out[2]!.result, '0x13a', 'mainnet: 314');
+  assert.equal(out[3]!.result, 'fullnode:Filecoin.MpoolGetNonce');
+  assert.equal(received.length, before + 1, 'one sub-batch to the full node');
+  assert.deepEqual((JSON.parse(received.at(-1)!.body) as Array<{ method: string }>).map((x) => x.method), ['eth_estimateGas', 'Filecoin.StateCall', 'Filecoin.MpoolGetNonce']);
+});
+
+test('over a WebSocket, forwarded frames are answered by the full node and reads by the pinned follower', async () => {
+  const ws = new WebSocket(cluster.lbWsUrl);
+  await new Promise((r, j) => ws.once('open', r).once('error', j));
+  const answers = new Map<number, any>();
+  ws.on('message', (d) => {
+    const m = JSON.parse(String(d));
+    for (const a of Array.isArray(m) ? m : [m]) answers.set(a.id, a);
+  });
+  try {
+    ws.send(JSON.stringify({ jsonrpc: '2.0', id: 5, method: 'eth_sendRawTransaction', params: ['0x02'] }));
+    ws.send(JSON.stringify({ jsonrpc: '2.0', id: 6, method: 'Filecoin.ChainHead', params: [] }));
+    ws.send(JSON.stringify([{ jsonrpc: '2.0', id: 7, method: 'eth_blockNumber', params: [] }, { jsonrpc: '2.0', id: 8, method: 'Filecoin.GasEstimateFeeCap', params: [{}, 0, []] }]));
+    await waitFor(async () => answers.size === 4, 30_000, 'four answers');
+    assert.equal(answers.get(5).result, 'fullnode:eth_sendRawTransaction');
+    assert.equal(answers.get(6).result.Height, 341);
+    const parent = src.tipsets.find((t) => t.height === 341)!.blocks[0]!.header.parents;
+    const parentHeight = src.tipsets.find((t) => t.key.map(String).join() === parent.map(String).join())!.height;
+    assert.equal(answers.get(7).result, `0x${parentHeight.toString(16)}`, 'eth_blockNumber: the head\'s parent');
+    assert.equal(answers.get(8).result, 'fullnode:Filecoin.GasEstimateFeeCap');
+  } finally {
+    ws.close();
+  }
+});
+
+test('refused methods answer -32601 with their reason; a forwarded method sent to a follower directly says why', async () => {
+  const sign = await rpc(cluster.lbUrl, 'Filecoin.WalletSign', ['f01', 'AA==']);
+  assert.equal(sign.body.error.code, -32601);
+  assert.match(sign.body.error.message, /^method 'Filecoin.WalletSign' is not served by this read-only gateway: the gateway holds no keys/);
+  const direct = await rpc(`${cluster.followerUrls[0]}/rpc/v1`, 'Filecoin.StateCall', [{}, []]);
+  assert.equal(direct.body.error.code, -32601);
+  assert.match(direct.body.error.message, /needs execution or the mempool/);
+  const net = await rpc(cluster.lbUrl, 'net_version');
+  assert.equal(net.body.result, '314');
+  assert.equal((await rpc(cluster.lbUrl, 'net_listening')).body.result, true);
+  assert.match((await rpc(cluster.lbUrl, 'web3_clientVersion')).body.result, /^0\.1\.0\+mainnet\+fil-follower$/);
+});
+
+test('ChainStatObj of the genesis header counts the blocks and bytes reachable from it (an independent walk of the CAR)', async () => {
+  const genesis = src.tipsets[0]!.key[0]!;
+  let size = 0;
+  let links = 0;
+  const seen = new Set<string>();
+  const stack: CID[] = [CID.parse(genesis.toString())];
+  while (stack.length) {
+    const c = stack.pop()!;
+    if (seen.has(c.toString())) continue;
+    seen.add(c.toString());
+    const bytes = src.car.blocks.getSync(c as never);
+    if (!bytes) continue; // not in the CAR: the follower's walk would fail, checked below
+    size += bytes.length;
+    links++;
+    if (c.code !== dagCbor.code) continue;
+    const visit = (v: unknown): void => {
+      const cid = CID.asCID(v);
+      if (cid) stack.push(cid);
+      else if (Array.isArray(v)) v.forEach(visit);
+      else if (v && typeof v === 'object' && !(v instanceof Uint8Array)) Object.values(v).forEach(visit);
+    };
+    visit(dagCbor.decode(bytes));
+  }
+  const r = await rpc(cluster.lbUrl, 'Filecoin.ChainStatObj', [{ '/': genesis.toString() }, null]);
+  if (r.body.error) assert.match(r.body.error.message, /ipld: could not find/);
+  else assert.deepEqual(r.body.result, { Size: size, Links: links });
+});
+
+test("settings reach start's children by environment; no secret is on any command line", async () => {
+  const pids = descendants(cluster.proc.pid!);
+  const env = (pid: number): Record<string, string> =>
+    Object.fromEntries(readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+  const roles = pids
+    .map((pid) => ({ pid, argv: readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean) }))
+    .filter((p) => p.argv.some((a) => a.endsWith('cli.js')));
+  for (const p of roles) assert.ok(!p.argv.join(' ').includes(TOKEN), `no token on argv: ${p.argv.join(' ')}`);
+  const byRole = (r: string) => roles.filter((p) => p.argv.at(-1) === r);
+  assert.equal(byRole('follower').length, 2);
+  assert.equal(byRole('leader').length, 1);
+  assert.equal(byRole('lb').length, 1);
+  assert.equal(env(byRole('lb')[0]!.pid).FULLNODE_TOKEN, TOKEN);
+  for (const p of [...byRole('follower'), ...byRole('leader')]) assert.equal(env(p.pid).RECONNECT_MAX_MS, '4321', `${p.argv.at(-1)} gets --reconnect-max-ms`);
+});

@@ -7,7 +7,7 @@ import type { TipSet } from '../chain/tipset.js';
 import { blockHeaderJson, cidJson, eventJson, messageJson, receiptJson, signedMessageJson } from '../chain/json.js';
 import { type CID, linksOf } from '../chain/cid.js';
 import { amtValues } from '../chain/amt.js';
-import { eventFromCbor } from '../chain/types.js';
+import { type BlockHeader, eventFromCbor } from '../chain/types.js';
 import type { ChainMessage } from '../blockstore/chain-reader.js';
 import { HandlerError, LimitExceededError } from '../rpc/errors.js';
 import { loadErr } from './chain-view.js';
@@ -22,7 +22,6 @@ export const MAX_PATH_EPOCHS = 10_000;
 /** Most blocks ChainStatObj walks before answering -32005. */
 export const STAT_OBJ_MAX_BLOCKS = 1_000_000;
 
-const BOTH = ['v0', 'v1'] as const;
 const STORE = 'store (blocks)';
 
 /** ChainGetTipSetByHeight / …AfterHeight: the tipset at `h` on the chain of `tsk`, keyed by that chain. */
@@ -37,6 +36,14 @@ async function byHeight(ctx: MethodContext, h: number, from: TipSet, prev: boole
 /** Lotus's `[]api.Message` of a tipset (`null` when empty). */
 function messagesJson(ctx: MethodContext, msgs: ChainMessage[]): unknown {
   return msgs.length === 0 ? null : msgs.map((x) => ({ Cid: cidJson(x.cid), Message: messageJson(x.message, ctx.view.prefix) }));
+}
+
+/** An answer about a block's parent tipset, cached by the block's CID; `null` for genesis (it has no parent). */
+function ofParent(ctx: MethodContext, cid: CID, compute: (header: BlockHeader) => Promise<unknown>): Promise<unknown> {
+  return ctx.cached(cid.toString(), async () => {
+    const header = await ctx.view.header(cid);
+    return header.height === 0 ? null : compute(header);
+  });
 }
 
 /** ChainStatObj: blocks and bytes reachable from `obj`, minus those reachable from `base`. */
@@ -72,13 +79,10 @@ export const CHAIN_METHODS: MethodDef[] = [
   method({
     name: 'Filecoin.ChainHead',
     namespace: 'Chain',
-    versions: BOTH,
     summary: 'The tipset the follower serves as its head.',
     params: [],
     result: S.TipSet,
     answer: 'served',
-    cache: 'none',
-    lookback: 'none',
     cost: 'light',
     source: "follower's head (leader's ChainNotify + the store's head row)",
     handler: (ctx) => ctx.deps.changes.render(ctx.view.head()),
@@ -86,13 +90,10 @@ export const CHAIN_METHODS: MethodDef[] = [
   method({
     name: 'Filecoin.ChainNotify',
     namespace: 'Chain',
-    versions: BOTH,
     summary: 'Head changes on a go-jsonrpc channel: one `current`, then every revert/apply (WebSocket only).',
     params: [],
     result: { type: 'integer', description: 'channel id; values arrive as xrpc.ch.val' },
     answer: 'served',
-    cache: 'none',
-    lookback: 'none',
     cost: 'standard',
     channel: true,
     source: "follower's head (leader's ChainNotify + the store's head row)",
@@ -105,13 +106,10 @@ export const CHAIN_METHODS: MethodDef[] = [
   method({
     name: 'Filecoin.ChainGetGenesis',
     namespace: 'Chain',
-    versions: BOTH,
     summary: 'The genesis tipset.',
     params: [],
     result: S.TipSet,
     answer: 'served',
-    cache: 'none',
-    lookback: 'none',
     cost: 'light',
     source: 'index (canonical heights) + store',
     handler: async (ctx) => ctx.deps.changes.render(await ctx.view.getGenesis()),
@@ -119,13 +117,10 @@ export const CHAIN_METHODS: MethodDef[] = [
   method({
     name: 'Filecoin.ChainGetTipSet',
     namespace: 'Chain',
-    versions: BOTH,
     summary: 'A tipset by its key (the empty key is an error, as in Lotus).',
     params: [P.tipSetKey('tsk')],
     result: S.TipSet,
     answer: 'served',
-    cache: 'none',
-    lookback: 'none',
     cost: 'light',
     source: STORE,
     handler: async (ctx, [tsk]) => ctx.deps.changes.render(await ctx.view.loadTipSet(tsk)),
@@ -133,7 +128,6 @@ export const CHAIN_METHODS: MethodDef[] = [
   method({
     name: 'Filecoin.ChainGetTipSetByHeight',
     namespace: 'Chain',
-    versions: BOTH,
     summary: 'The tipset at a height on the chain of `tsk` (the one below, for a null round).',
     params: [P.epoch('height'), P.tipSetKey('tsk')],
     result: S.TipSet,
@@ -147,7 +141,6 @@ export const CHAIN_METHODS: MethodDef[] = [
   method({
     name: 'Filecoin.ChainGetTipSetAfterHeight',
     namespace: 'Chain',
-    versions: BOTH,
     summary: 'The tipset at a height on the chain of `tsk` (the one above, for a null round).',
     params: [P.epoch('height'), P.tipSetKey('tsk')],
     result: S.TipSet,
@@ -161,13 +154,11 @@ export const CHAIN_METHODS: MethodDef[] = [
   method({
     name: 'Filecoin.ChainGetBlock',
     namespace: 'Chain',
-    versions: BOTH,
     summary: 'A block header by CID.',
     params: [P.cid('blockCid')],
     result: S.BlockHeader,
     answer: 'served',
     cache: 'immutable',
-    lookback: 'none',
     cost: 'light',
     source: STORE,
     handler: (ctx, [cid]) => ctx.cached(cid.toString(), async () => blockHeaderJson(await ctx.view.header(cid), ctx.view.prefix)),
@@ -175,13 +166,11 @@ export const CHAIN_METHODS: MethodDef[] = [
   method({
     name: 'Filecoin.ChainGetBlockMessages',
     namespace: 'Chain',
-    versions: BOTH,
     summary: "A block's BLS and secp messages and their CIDs.",
     params: [P.cid('blockCid')],
     result: S.object('BlockMessages'),
     answer: 'served',
     cache: 'immutable',
-    lookback: 'none',
     cost: 'standard',
     source: STORE,
     handler: (ctx, [cid]) =>
@@ -204,13 +193,10 @@ export const CHAIN_METHODS: MethodDef[] = [
   method({
     name: 'Filecoin.ChainGetMessage',
     namespace: 'Chain',
-    versions: BOTH,
     summary: 'A message by CID (a secp CID answers with the inner unsigned message).',
     params: [P.cid('messageCid')],
     result: S.object('Message'),
     answer: 'served',
-    cache: 'none',
-    lookback: 'none',
     cost: 'light',
     source: STORE,
     handler: async (ctx, [cid]) => {
@@ -226,13 +212,10 @@ export const CHAIN_METHODS: MethodDef[] = [
   method({
     name: 'Filecoin.ChainReadObj',
     namespace: 'Chain',
-    versions: BOTH,
     summary: 'The raw bytes of an IPLD block, base64.',
     params: [P.cid('obj')],
     result: { type: 'string', contentEncoding: 'base64' },
     answer: 'served',
-    cache: 'none',
-    lookback: 'none',
     cost: 'light',
     source: STORE,
     handler: async (ctx, [cid]) => {
@@ -244,13 +227,10 @@ export const CHAIN_METHODS: MethodDef[] = [
   method({
     name: 'Filecoin.ChainHasObj',
     namespace: 'Chain',
-    versions: BOTH,
     summary: 'Whether the store has an IPLD block.',
     params: [P.cid('obj')],
     result: { type: 'boolean' },
     answer: 'served',
-    cache: 'none',
-    lookback: 'none',
     cost: 'light',
     source: STORE,
     handler: (ctx, [cid]) => ctx.deps.reader.blockstore.has(cid),
@@ -258,13 +238,11 @@ export const CHAIN_METHODS: MethodDef[] = [
   method({
     name: 'Filecoin.ChainStatObj',
     namespace: 'Chain',
-    versions: BOTH,
     summary: 'Blocks and bytes reachable from `obj` and not from `base` (at most a million blocks).',
     params: [P.cid('obj'), P.cidOrNull('base')],
     result: S.object('ObjStat'),
     answer: 'served',
     cache: 'immutable',
-    lookback: 'none',
     cost: 'heavy',
     source: STORE,
     handler: (ctx, [obj, base]) => ctx.cached(`${obj}/${base ?? ''}`, () => statObj(ctx, obj, base)),
@@ -272,12 +250,10 @@ export const CHAIN_METHODS: MethodDef[] = [
   method({
     name: 'Filecoin.ChainGetPath',
     namespace: 'Chain',
-    versions: BOTH,
     summary: 'The head changes (reverts, then applies) from one tipset to another (at most 10,000 epochs).',
     params: [P.tipSetKey('from'), P.tipSetKey('to')],
     result: { type: 'array', items: S.object('HeadChange') },
     answer: 'served',
-    cache: 'none',
     lookback: 'tipset',
     cost: 'heavy',
     source: STORE,
@@ -295,45 +271,30 @@ export const CHAIN_METHODS: MethodDef[] = [
   method({
     name: 'Filecoin.ChainGetParentMessages',
     namespace: 'Chain',
-    versions: BOTH,
     summary: "The messages of a block's parent tipset, in execution order.",
     params: [P.cid('blockCid')],
     result: { oneOf: [{ type: 'array', items: S.object('Message') }, { type: 'null' }] },
     answer: 'served',
     cache: 'immutable',
-    lookback: 'none',
     cost: 'standard',
     source: 'store (TxMeta, message AMTs, messages; Lotus\'s per-sender nonce selection)',
-    handler: (ctx, [cid]) =>
-      ctx.cached(cid.toString(), async () => {
-        const header = await ctx.view.header(cid);
-        if (header.height === 0) return null;
-        return messagesJson(ctx, await ctx.view.tipSetMessages(await ctx.view.loadTipSet(header.parents)));
-      }),
+    handler: (ctx, [cid]) => ofParent(ctx, cid, async (h) => messagesJson(ctx, await ctx.view.tipSetMessages(await ctx.view.loadTipSet(h.parents)))),
   }),
   method({
     name: 'Filecoin.ChainGetParentReceipts',
     namespace: 'Chain',
-    versions: BOTH,
     summary: "The receipts of a block's parent tipset's messages.",
     params: [P.cid('blockCid')],
     result: { oneOf: [{ type: 'array', items: S.object('MessageReceipt') }, { type: 'null' }] },
     answer: 'served',
     cache: 'immutable',
-    lookback: 'none',
     cost: 'standard',
     source: 'store (receipts AMT of the child header)',
-    handler: (ctx, [cid]) =>
-      ctx.cached(cid.toString(), async () => {
-        const header = await ctx.view.header(cid);
-        if (header.height === 0) return null;
-        return (await ctx.view.receipts(header.parentMessageReceipts)).map(receiptJson);
-      }),
+    handler: (ctx, [cid]) => ofParent(ctx, cid, async (h) => (await ctx.view.receipts(h.parentMessageReceipts)).map(receiptJson)),
   }),
   method({
     name: 'Filecoin.ChainGetMessagesInTipset',
     namespace: 'Chain',
-    versions: BOTH,
     summary: "A tipset's messages, in execution order.",
     params: [P.tipSetKey('tsk')],
     result: { oneOf: [{ type: 'array', items: S.object('Message') }, { type: 'null' }] },
@@ -351,13 +312,11 @@ export const CHAIN_METHODS: MethodDef[] = [
   method({
     name: 'Filecoin.ChainGetEvents',
     namespace: 'Chain',
-    versions: BOTH,
     summary: 'The actor events of an events AMT root (a receipt\'s EventsRoot).',
     params: [P.cid('eventsRoot')],
     result: { type: 'array', items: S.object('Event') },
     answer: 'served',
     cache: 'immutable',
-    lookback: 'none',
     cost: 'standard',
     source: 'store (events AMTs)',
     handler: (ctx, [root]) =>

@@ -7,7 +7,7 @@ import { type MethodDef, type MethodDecl, method } from './registry.js';
 import { S } from './schemas.js';
 
 const MSG = P.opaque('msg', '*types.Message', S.object('Message'));
-const forwarded = { namespace: 'Gas', versions: ['v0', 'v1'], answer: 'forwarded', cache: 'none', lookback: 'none', cost: 'heavy', source: 'the full node at `FULLNODE_URL`' } as const satisfies Partial<MethodDecl>;
+const forwarded = { namespace: 'Gas', answer: 'forwarded', cost: 'heavy', source: 'the full node at `FULLNODE_URL`' } as const satisfies Partial<MethodDecl>;
 
 /** The Gas namespace. */
 export const GAS_METHODS: MethodDef[] = [

@@ -7,7 +7,7 @@ import { P } from './params.js';
 import { type MethodDecl, type MethodDef, method } from './registry.js';
 import { S } from './schemas.js';
 
-const forwarded = { namespace: 'Mpool', versions: ['v0', 'v1'], answer: 'forwarded', cache: 'none', lookback: 'none', source: 'the full node at `FULLNODE_URL`' } as const satisfies Partial<MethodDecl>;
+const forwarded = { namespace: 'Mpool', answer: 'forwarded', source: 'the full node at `FULLNODE_URL`' } as const satisfies Partial<MethodDecl>;
 
 /** The Mpool namespace. */
 export const MPOOL_METHODS: MethodDef[] = [
@@ -17,13 +17,10 @@ export const MPOOL_METHODS: MethodDef[] = [
   method({
     name: 'Filecoin.MpoolPushMessage',
     namespace: 'Mpool',
-    versions: ['v0', 'v1'],
     summary: 'Sign a message with the node\'s wallet and push it.',
     params: [P.opaque('msg', '*types.Message', S.object('Message')), P.opaque('spec', '*api.MessageSendSpec', S.object('MessageSendSpec'))],
     result: S.object('SignedMessage'),
     answer: { refused: 'the gateway holds no keys; sign on the client (GasEstimateMessageGas, then sign) and send it with Filecoin.MpoolPush' },
-    cache: 'none',
-    lookback: 'none',
     cost: 'light',
     source: 'refused',
   }),

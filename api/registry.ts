@@ -62,15 +62,18 @@ export interface MethodDecl<T extends readonly Param<unknown>[] = readonly Param
   name: string;
   namespace: Namespace;
   aliases?: readonly string[];
-  versions: readonly ApiVersion[];
+  /** Default: v0 and v1. */
+  versions?: readonly ApiVersion[];
   /** One line for the README and OpenRPC. */
   summary: string;
   params: T;
   /** JSON schema of the result (OpenRPC). */
   result: JsonSchema;
   answer: Answer;
-  cache: CachePolicy;
-  lookback: LookbackPolicy;
+  /** Default: `none`. */
+  cache?: CachePolicy;
+  /** Default: `none`. */
+  lookback?: LookbackPolicy;
   cost: CostClass;
   /** A subscription: WebSocket only (go-jsonrpc channel); over HTTP it answers -32601. */
   channel?: boolean;
@@ -80,14 +83,19 @@ export interface MethodDecl<T extends readonly Param<unknown>[] = readonly Param
   handler?: (ctx: MethodContext, params: ParsedParams<T>, call: CallContext) => unknown;
 }
 
-/** A declared method (params erased to the common shape). */
-export type MethodDef = MethodDecl<readonly Param<unknown>[]> & { handler?: (ctx: MethodContext, params: unknown[], call: CallContext) => unknown };
+/** A declared method (params erased to the common shape, defaults filled in). */
+export type MethodDef = Omit<MethodDecl<readonly Param<unknown>[]>, 'handler' | 'versions' | 'cache' | 'lookback'> & {
+  versions: readonly ApiVersion[];
+  cache: CachePolicy;
+  lookback: LookbackPolicy;
+  handler?: (ctx: MethodContext, params: unknown[], call: CallContext) => unknown;
+};
 
 /** Declare a method; `params` typed as a tuple so the handler gets parsed values. */
 export function method<const T extends readonly Param<unknown>[]>(d: MethodDecl<T>): MethodDef {
   if (d.answer === 'served' && !d.handler) throw new Error(`${d.name}: a served method needs a handler`);
   if (d.answer !== 'served' && d.handler) throw new Error(`${d.name}: only served methods have handlers`);
-  return d as unknown as MethodDef;
+  return { ...d, versions: d.versions ?? ['v0', 'v1'], cache: d.cache ?? 'none', lookback: d.lookback ?? 'none' } as MethodDef;
 }
 
 /** Where the balancer sends a method. */

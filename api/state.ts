@@ -19,15 +19,17 @@ import { ActorNotFoundError, HandlerError, LimitExceededError, RpcError } from '
 import { loadErr } from './chain-view.js';
 import type { MethodContext } from './dispatch.js';
 import { P } from './params.js';
-import { type MethodDef, method } from './registry.js';
+import { type MethodDecl, type MethodDef, method } from './registry.js';
 import { S } from './schemas.js';
 
 /** Most actors StateListActors enumerates before answering -32005. */
 export const MAX_LIST_ACTORS = 100_000;
 
-const BOTH = ['v0', 'v1'] as const;
 const STATE = "store (state tree at the tipset's parent state root; v0 and v3+ HAMTs)";
-const SEARCH = 'index (`tipset_messages`, canonical child) + store (receipts)';
+/** What the message searches share: served from the index and receipts, keyed by the tipset searched from, capped by both lookbacks. */
+const SEARCH = { namespace: 'State', answer: 'served', cache: 'head-relative', lookback: 'message', cost: 'heavy', source: 'index (`tipset_messages`, canonical child) + store (receipts)' } as const satisfies Partial<MethodDecl>;
+/** What the state-tree reads at a tipset share. */
+const AT_STATE = { namespace: 'State', answer: 'served', cache: 'head-relative', lookback: 'tipset', cost: 'standard', source: STATE } as const satisfies Partial<MethodDecl>;
 
 /** An actor is not in the state tree (code 1, as Lotus sends types.ErrActorNotFound). */
 export class ActorMissingError extends HandlerError {}
@@ -98,34 +100,22 @@ async function searchMsg(ctx: MethodContext, from: TipSet, msgCid: CID, limit: n
 /** The State namespace. */
 export const STATE_METHODS: MethodDef[] = [
   method({
+    ...AT_STATE,
     name: 'Filecoin.StateGetActor',
-    namespace: 'State',
-    versions: BOTH,
     summary: 'An actor (code, head, nonce, balance, delegated address) at the parent state of `tsk`.',
     params: [P.address('actor'), P.tipSetKey('tsk')],
     result: S.nullable(S.object('Actor')),
-    answer: 'served',
-    cache: 'head-relative',
-    lookback: 'tipset',
-    cost: 'standard',
-    source: STATE,
     handler: async (ctx, [a, tsk]) => {
       const ts = await ctx.tipSetFromKey(tsk);
       return ctx.cached(`${addr(ctx, a)}@${ts.keyString}`, () => read(async () => actorJson(ctx, (await loadActor(ctx, a, ts)).actor)));
     },
   }),
   method({
+    ...AT_STATE,
     name: 'Filecoin.StateLookupID',
-    namespace: 'State',
-    versions: BOTH,
     summary: "An address's ID address (code 11 when it has none).",
     params: [P.address('addr'), P.tipSetKey('tsk')],
     result: S.Address,
-    answer: 'served',
-    cache: 'head-relative',
-    lookback: 'tipset',
-    cost: 'standard',
-    source: STATE,
     handler: async (ctx, [a, tsk]) => {
       const ts = await ctx.tipSetFromKey(tsk);
       return ctx.cached(`${addr(ctx, a)}@${ts.keyString}`, () =>
@@ -139,17 +129,11 @@ export const STATE_METHODS: MethodDef[] = [
     },
   }),
   method({
+    ...AT_STATE,
     name: 'Filecoin.StateLookupRobustAddress',
-    namespace: 'State',
-    versions: BOTH,
     summary: "An ID address's robust (key or actor) address.",
     params: [P.address('addr'), P.tipSetKey('tsk')],
     result: S.Address,
-    answer: 'served',
-    cache: 'head-relative',
-    lookback: 'tipset',
-    cost: 'standard',
-    source: STATE,
     handler: async (ctx, [a, tsk]) => {
       const ts = await ctx.tipSetFromKey(tsk);
       if (a[0] !== Protocol.ID) throw new HandlerError('failed to decode provided address as id addr: cannot get id from non id address');
@@ -163,17 +147,11 @@ export const STATE_METHODS: MethodDef[] = [
     },
   }),
   method({
+    ...AT_STATE,
     name: 'Filecoin.StateAccountKey',
-    namespace: 'State',
-    versions: BOTH,
     summary: "An account actor's key address (f1/f3; f4 for delegated accounts).",
     params: [P.address('addr'), P.tipSetKey('tsk')],
     result: S.Address,
-    answer: 'served',
-    cache: 'head-relative',
-    lookback: 'tipset',
-    cost: 'standard',
-    source: STATE,
     handler: async (ctx, [a, tsk]) => {
       const ts = await ctx.tipSetFromKey(tsk);
       // key addresses come back as they are; an actor (f2) address has no key (lotus stmgr ResolveToDeterministicAddress)
@@ -199,12 +177,10 @@ export const STATE_METHODS: MethodDef[] = [
   method({
     name: 'Filecoin.StateNetworkVersion',
     namespace: 'State',
-    versions: BOTH,
     summary: 'The network version at the height of `tsk` (from the upgrade schedule).',
     params: [P.tipSetKey('tsk')],
     result: { type: 'integer' },
     answer: 'served',
-    cache: 'none',
     lookback: 'tipset',
     cost: 'light',
     source: 'upgrade schedule of the network (`chain/upgrades.ts`)',
@@ -218,17 +194,11 @@ export const STATE_METHODS: MethodDef[] = [
     },
   }),
   method({
+    ...AT_STATE,
     name: 'Filecoin.StateReadState',
-    namespace: 'State',
-    versions: BOTH,
     summary: "An actor's balance, code and decoded state (Lotus's JSON per actor version).",
     params: [P.address('actor'), P.tipSetKey('tsk')],
     result: S.object('ActorState'),
-    answer: 'served',
-    cache: 'head-relative',
-    lookback: 'tipset',
-    cost: 'standard',
-    source: STATE,
     handler: async (ctx, [a, tsk]) => {
       const ts = await ctx.tipSetFromKey(tsk);
       return ctx.cached(`${addr(ctx, a)}@${ts.keyString}`, () =>
@@ -254,7 +224,6 @@ export const STATE_METHODS: MethodDef[] = [
   method({
     name: 'Filecoin.StateListActors',
     namespace: 'State',
-    versions: BOTH,
     summary: 'Every actor ID address in the state tree (at most 100,000, else -32005).',
     params: [P.tipSetKey('tsk')],
     result: { type: 'array', items: S.Address },
@@ -280,13 +249,11 @@ export const STATE_METHODS: MethodDef[] = [
   method({
     name: 'Filecoin.StateNetworkName',
     namespace: 'State',
-    versions: BOTH,
     summary: "The network's name (the init actor's NetworkName, set at genesis).",
     params: [],
     result: { type: 'string' },
     answer: 'served',
     cache: 'immutable',
-    lookback: 'none',
     cost: 'light',
     source: 'store (init actor state at genesis)',
     handler: (ctx) =>
@@ -301,59 +268,39 @@ export const STATE_METHODS: MethodDef[] = [
       }),
   }),
   method({
+    ...SEARCH,
     name: 'Filecoin.StateSearchMsg',
-    namespace: 'State',
     versions: ['v1'],
     summary: "Where a message executed, with its receipt, at or below `tsk`, within `limit` epochs (-1: no limit).",
     params: [P.tipSetKey('tsk'), P.cid('msg'), P.epoch('limit', { optional: true, default: -1 }), P.opaque('allowReplaced', 'bool', { type: 'boolean' }, true)],
     result: S.nullable(S.object('MsgLookup')),
-    answer: 'served',
-    cache: 'head-relative',
-    lookback: 'message',
-    cost: 'heavy',
-    source: SEARCH,
     handler: async (ctx, [tsk, msg, limit]) => searchMsg(ctx, await ctx.tipSetFromKey(tsk), msg, limit),
   }),
   method({
+    ...SEARCH,
     name: 'Filecoin.StateSearchMsg',
-    namespace: 'State',
     versions: ['v0'],
     summary: 'Where a message executed, with its receipt, searching back from the head (v0 signature).',
     params: [P.cid('msg')],
     result: S.nullable(S.object('MsgLookup')),
-    answer: 'served',
-    cache: 'head-relative',
-    lookback: 'message',
-    cost: 'heavy',
-    source: SEARCH,
     handler: async (ctx, [msg]) => searchMsg(ctx, ctx.view.head(), msg, -1),
   }),
   method({
+    ...SEARCH,
     name: 'Filecoin.StateSearchMsgLimited',
-    namespace: 'State',
     versions: ['v0'],
     summary: 'StateSearchMsg within `limit` epochs of the head (v0).',
     params: [P.cid('msg'), P.epoch('limit')],
     result: S.nullable(S.object('MsgLookup')),
-    answer: 'served',
-    cache: 'head-relative',
-    lookback: 'message',
-    cost: 'heavy',
-    source: SEARCH,
     handler: async (ctx, [msg, limit]) => searchMsg(ctx, ctx.view.head(), msg, limit),
   }),
   method({
+    ...SEARCH,
     name: 'Filecoin.StateGetReceipt',
-    namespace: 'State',
     versions: ['v0'],
     summary: "A message's receipt, searching back from `tsk` (v0).",
     params: [P.cid('msg'), P.tipSetKey('tsk')],
     result: S.nullable(S.object('MessageReceipt')),
-    answer: 'served',
-    cache: 'head-relative',
-    lookback: 'message',
-    cost: 'heavy',
-    source: SEARCH,
     handler: async (ctx, [msg, tsk]) => {
       const found = (await searchMsg(ctx, await ctx.tipSetFromKey(tsk), msg, -1)) as { Receipt: unknown } | null;
       return found ? found.Receipt : null;
@@ -362,13 +309,10 @@ export const STATE_METHODS: MethodDef[] = [
   method({
     name: 'Filecoin.StateCall',
     namespace: 'State',
-    versions: BOTH,
     summary: 'Execute a message on the state of `tsk` without a transaction (needs the VM).',
     params: [P.opaque('msg', '*types.Message', { $ref: '#/components/schemas/Message' }), P.tipSetKey('tsk')],
     result: S.object('InvocResult'),
     answer: 'forwarded',
-    cache: 'none',
-    lookback: 'none',
     cost: 'heavy',
     source: 'the full node at `FULLNODE_URL`',
   }),

@@ -13,13 +13,11 @@ export const WALLET_METHODS: MethodDef[] = [
   method({
     name: 'Filecoin.WalletBalance',
     namespace: 'Wallet',
-    versions: ['v0', 'v1'],
     summary: "An address's balance at the head, attoFIL ('0' for an address with no actor).",
     params: [P.address('address')],
     result: S.BigInt,
     answer: 'served',
     cache: 'head-relative',
-    lookback: 'none',
     cost: 'standard',
     source: "store (state tree at the head's parent state root)",
     handler: async (ctx, [a]) => {
@@ -39,13 +37,10 @@ export const WALLET_METHODS: MethodDef[] = [
   method({
     name: 'Filecoin.WalletSign',
     namespace: 'Wallet',
-    versions: ['v0', 'v1'],
     summary: 'Sign bytes with a wallet key.',
     params: [P.address('address'), P.opaque('data', '[]byte', { type: 'string', contentEncoding: 'base64' })],
     result: { type: 'object' },
     answer: { refused: 'the gateway holds no keys; sign on the client and send the signed message with Filecoin.MpoolPush' },
-    cache: 'none',
-    lookback: 'none',
     cost: 'light',
     source: 'refused',
   }),

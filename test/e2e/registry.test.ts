@@ -100,6 +100,18 @@ test('a forwarded method reaches the full node unchanged, with its token, and it
   assert.equal(received.at(-1)!.auth, `Bearer ${TOKEN}`);
 });
 
+test('every forwarded method of the registry, by name and alias, on v0 and v1, reaches the full node', async () => {
+  for (const version of ['v1', 'v0'] as const) {
+    const url = cluster.lbUrl.replace('/rpc/v1', `/rpc/${version}`);
+    for (const name of REGISTRY.forwardedNames()) {
+      const before = received.length;
+      const r = await rpc(url, name, []);
+      assert.equal(r.body.result, `fullnode:${name}`, `${version} ${name}`);
+      assert.equal(JSON.parse(received[before]!.body).method, name);
+    }
+  }
+});
+
 test('a batch mixing reads and forwarded methods is split by item and answered in request order', async () => {
   const before = received.length;
   const batch = [

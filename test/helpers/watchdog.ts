@@ -4,9 +4,13 @@
  *     failed, or stopped by the watchdog) every process it started, and theirs, is
  *     killed (found through /proc by parent pid, so a child that was never awaited,
  *     an embedded PostgreSQL, or a cluster's leader are all found).
- *  2. A test file that outlives its budget (TEST_FILE_BUDGET_MS, default 15 min) is
- *     ended with a message naming it, instead of hanging `npm test` until CI's limit.
+ *     The same happens when the file is stopped by a signal (SIGTERM, SIGINT, SIGHUP).
+ *  2. A test file that outlives its budget (TEST_FILE_BUDGET_MS, default 15 min), or
+ *     that is still alive TEST_EXIT_GRACE_MS (default 60 s) after its last test and
+ *     hooks finished (something it started keeps it open), is ended with a message
+ *     naming it, instead of hanging `npm test` until CI's limit.
  */
+import { after } from 'node:test';
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 
@@ -61,9 +65,19 @@ process.on('exit', () => {
   if (n > 0) process.stderr.write(`watchdog: ${file} left ${n} process(es) running at exit; killed them\n`);
 });
 
-// unref'd: it never keeps a finished test file alive, and fires only if something else does
-setTimeout(() => {
-  process.stderr.write(`watchdog: ${file} ran longer than its budget of ${Math.round(budgetMs / 1000)} s (TEST_FILE_BUDGET_MS); stopping it and everything it started\n`);
-  process.exitCode = 1;
+/** End this test file now, naming why; the exit handler above kills what it started. */
+function end(why: string): never {
+  process.stderr.write(`watchdog: ${file} ${why}; stopping it and everything it started\n`);
   process.exit(1);
-}, budgetMs).unref();
+}
+
+for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.once(sig, () => end(`received ${sig}`));
+
+// unref'd timers: they never keep a finished test file alive, and fire only if something else does
+setTimeout(() => end(`ran longer than its budget of ${Math.round(budgetMs / 1000)} s (TEST_FILE_BUDGET_MS)`), budgetMs).unref();
+
+// registered first, so it runs before the file's own root `after` hooks: the grace starts then
+const graceMs = Number(process.env.TEST_EXIT_GRACE_MS ?? 60_000);
+after(() => {
+  setTimeout(() => end(`was still running ${Math.round(graceMs / 1000)} s after its tests and hooks finished (something it started keeps it open; TEST_EXIT_GRACE_MS)`), graceMs).unref();
+});

@@ -186,6 +186,19 @@ test('bad input gets the JSON-RPC error Lotus gives', async () => {
   const notBlock = await rpc(url, 'Filecoin.ChainGetBlock', [{ '/': 'bafy2bzacebwjt2adbqmthpulhydgl4gobllfxjuxl4cnzvc5qfd47dn34d6ba' }]);
   assert.deepEqual(notBlock.body.error, { code: 1, message: 'ipld: could not find bafy2bzacebwjt2adbqmthpulhydgl4gobllfxjuxl4cnzvc5qfd47dn34d6ba' });
   assert.equal((await rpc(url, 'Filecoin.ChainHasObj', [{ '/': 'bafy2bzacebwjt2adbqmthpulhydgl4gobllfxjuxl4cnzvc5qfd47dn34d6ba' }])).body.result, false);
+  // an unknown block in a TipSetKey: Lotus's LoadTipSet error, inside "loading tipset {…}: " where Lotus adds it
+  const missing = 'bafy2bzacebwjt2adbqmthpulhydgl4gobllfxjuxl4cnzvc5qfd47dn34d6ba';
+  const getBlock = `get block ${missing}: ipld: could not find ${missing}`;
+  const key = [{ '/': missing }];
+  for (const [method, params, message] of [
+    ['Filecoin.ChainGetTipSet', [key], getBlock],
+    ['Filecoin.ChainGetMessagesInTipset', [key], getBlock],
+    ['Filecoin.ChainGetTipSetByHeight', [1, key], `loading tipset {${missing}}: ${getBlock}`],
+    ['Filecoin.StateGetActor', ['f01', key], `loading tipset {${missing}}: ${getBlock}`],
+    ['Filecoin.StateLookupID', ['f01', key], `loading tipset {${missing}}: ${getBlock}`],
+  ] as const) {
+    assert.deepEqual((await rpc(url, method, [...params])).body.error, { code: 1, message }, method);
+  }
 
   const tooHigh = await rpc(url, 'Filecoin.ChainGetTipSetByHeight', [1000, null]);
   assert.deepEqual(tooHigh.body.error, { code: 1, message: 'looking for tipset with height greater than start point, req: 1000, head: 341' });

@@ -85,6 +85,14 @@ test('kill -9 of the leader at random points, ten times: the store stays consist
     try {
       // generous: on a loaded machine node's start-up alone can take seconds
       await waitFor(async () => p.exitCode !== null || (await blockCount()) !== before || (await store.index.getHead())?.height === upstream.head.height, 120_000, `run ${i} writing`);
+      // every other run also waits until this run has committed a head past the last one, so
+      // that a loaded machine (slow start-up, long backfill walks) still shows progress across kills
+      if (i % 2 === 1) {
+        await waitFor(async () => {
+          const h = (await store.index.getHead())?.height ?? -1;
+          return p.exitCode !== null || h > last || h === upstream.head.height;
+        }, 120_000, `run ${i} committing past ${last}`);
+      }
       assert.equal(p.exitCode, null, `run ${i}: the leader exited by itself`);
       await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 1500)));
     } finally {

@@ -161,7 +161,7 @@ export async function runBalancer(opts: BalancerOptions, log: Logger): Promise<B
 
   const router = new Router(REGISTRY);
 
-  /** POST a body to the full node. Without one: each forwarded request answers -32601 with the reason. */
+  /** POST a body to the full node (FULLNODE_URL's path when it names one), with FULLNODE_TOKEN. */
   const toFullNode = async (path: string, body: string): Promise<{ status: number; body: string }> => {
     const fnPath = new URL(opts.fullNodeUrl!).pathname;
     const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -178,8 +178,8 @@ export async function runBalancer(opts: BalancerOptions, log: Logger): Promise<B
   };
   /** The -32601 answer of a forwarded method when no full node is configured. */
   const noFullNode = (method: string, id: string | number | null): unknown => {
-    const def = REGISTRY.lookup(method) ?? REGISTRY.lookup(method, 'v0')!;
-    return errorResponse(id, notServedError(def, method).code, notServedError(def, method).message);
+    const err = notServedError((REGISTRY.lookup(method) ?? REGISTRY.lookup(method, 'v0'))!, method);
+    return errorResponse(id, err.code, err.message);
   };
 
   /** POST a body to a ready follower (or `pinned`), retrying on another when one refuses the connection. */

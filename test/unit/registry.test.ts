@@ -11,6 +11,7 @@ import { validateOpenRPCDocument } from '@open-rpc/schema-utils-js';
 import { REGISTRY } from '../../api/methods.js';
 import { methodsMarkdown, openRpcDocument } from '../../api/docs.js';
 import { Registry, method } from '../../api/registry.js';
+import { notServedError } from '../../api/dispatch.js';
 import { P } from '../../api/params.js';
 import { settingsMarkdown } from '../../common/config.js';
 import { projectPath } from '../../common/paths.js';
@@ -59,6 +60,7 @@ test('routing: forwarded methods and their aliases go to the full node, everythi
   for (const n of ['Filecoin.ChainHead', 'eth_chainId', 'Filecoin.MpoolPushMessage', 'Filecoin.NoSuchMethod', 'rpc.discover']) assert.equal(REGISTRY.route(n), 'follower', n);
   assert.ok(REGISTRY.forwardedNames().includes('eth_estimateGas'));
   assert.equal(REGISTRY.lookup('eth_syncing')?.name, 'Filecoin.EthSyncing');
+  assert.equal(REGISTRY.route('eth_syncing'), 'follower', 'a served method added with one declaration is routed to followers');
   assert.equal(REGISTRY.lookup('Filecoin.StateSearchMsgLimited', 'v1'), undefined, 'v0 only');
 });
 
@@ -69,4 +71,12 @@ test('declaration rules: one name per version, handlers only on served methods',
   assert.doesNotThrow(() => new Registry([d('Filecoin.X', ['v1']), d('Filecoin.X', ['v0'])]));
   assert.throws(() => method({ name: 'Filecoin.Y', namespace: 'Chain', versions: ['v1'], summary: '', params: [], result: {}, answer: 'forwarded', cache: 'none', lookback: 'none', cost: 'light', source: '', handler: () => 1 }), /only served methods have handlers/);
   for (const m of REGISTRY.methods) assert.equal(m.answer === 'served', typeof m.handler === 'function', m.name);
+});
+
+test('what a method that is not served answers: -32601, forwarded without a full node, or refused with its reason', () => {
+  const f = notServedError(REGISTRY.lookup('eth_call')!, 'eth_call');
+  assert.equal(f.code, -32601);
+  assert.equal(f.message, "method 'eth_call' needs execution or the mempool, which this read-only gateway does not serve (no full node configured)");
+  const r = notServedError(REGISTRY.lookup('Filecoin.MpoolPushMessage')!, 'Filecoin.MpoolPushMessage');
+  assert.match(r.message, /^method 'Filecoin.MpoolPushMessage' is not served by this read-only gateway: the gateway holds no keys; sign on the client/);
 });

@@ -79,6 +79,7 @@ withSettings(program.command('lb').description('JSON-RPC load balancer over foll
         maxRequestBytes: cfg.maxRequestBytes,
         fullNodeUrl: cfg.fullNodeUrl,
         fullNodeToken: cfg.fullNodeToken,
+        corsOrigins: cfg.corsOrigins,
       },
       log,
     );

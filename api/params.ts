@@ -66,6 +66,12 @@ function short(v: unknown): string {
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
 
+/**
+ * Most blocks a TipSetKey may name. Filecoin elects about 5 blocks an epoch; no real
+ * tipset comes near this, so a longer key is refused before any store read.
+ */
+export const MAX_TIPSET_KEY_BLOCKS = 64;
+
 /** Param constructors. */
 export const P = {
   /** A CID `{"/": "…"}` (`*cid.Cid`). */
@@ -80,7 +86,16 @@ export const P = {
     param(name, '*types.TipSetKey', { $ref: '#/components/schemas/TipSetKey' }, (v, fail) => {
       if (v === null || v === undefined) return [];
       if (!Array.isArray(v)) return fail(`expected an array of CIDs, got ${short(v)}`);
-      return v.map((c, i) => parseCid(c, (d, cause) => fail(`element ${i}: ${d}`, cause)));
+      if (v.length > MAX_TIPSET_KEY_BLOCKS) return fail(`a TipSetKey names at most ${MAX_TIPSET_KEY_BLOCKS} blocks, got ${v.length}`);
+      const key = v.map((c, i) => parseCid(c, (d, cause) => fail(`element ${i}: ${d}`, cause)));
+      // a tipset holds each block once (Lotus's NewTipSet does not check this; answering [B,B] as a 2-block tipset is a memory amplifier)
+      const seen = new Set<string>();
+      for (const c of key) {
+        const k = c.toString();
+        if (seen.has(k)) return fail(`block ${k} appears twice in the TipSetKey`);
+        seen.add(k);
+      }
+      return key;
     }),
 
   /** An epoch (abi.ChainEpoch, int64), as a JSON integer. */
@@ -92,6 +107,8 @@ export const P = {
       (v, fail) => {
         if (v === undefined && opts.optional) return opts.default ?? -1;
         if (typeof v !== 'number' || !Number.isInteger(v)) return fail(`expected an integer epoch, got ${short(v)}`);
+        // int64 in Go; beyond 2^53 a JSON number is no longer exact here (2^53+1 parses as 2^53), so it is refused
+        if (!Number.isSafeInteger(v)) return fail(`json: cannot unmarshal number ${short(v)} into Go value of type abi.ChainEpoch (beyond ±2^53-1 it cannot be read exactly)`);
         return v;
       },
       !!opts.optional,

@@ -60,6 +60,7 @@ export async function runFollower(cfg: RoleConfig<'follower'>, store: Store, log
     log,
     metrics,
     maxRequestBytes: cfg.maxRequestBytes,
+    corsOrigins: cfg.corsOrigins,
     livez: () => ({ ok: true }),
     readyz: async () => {
       const head = tracker.head;

@@ -21,6 +21,7 @@ import { REGISTRY } from '../api/methods.js';
 import { notServedError } from '../api/dispatch.js';
 import type { ApiVersion } from '../api/registry.js';
 import { type RoutePlan, Router, mergeSplit } from './routing.js';
+import { registerCors } from '../rpc/cors.js';
 
 /** Balancer options. */
 export interface BalancerOptions {
@@ -41,6 +42,8 @@ export interface BalancerOptions {
   fullNodeUrl?: string;
   /** Bearer token sent to the full node (MpoolPush needs write permission). */
   fullNodeToken?: string;
+  /** CORS origins (`['*']`, a list, or `['none']`; default none). */
+  corsOrigins?: readonly string[];
 }
 
 /** What the balancer knows of one follower. */
@@ -148,6 +151,7 @@ export async function runBalancer(opts: BalancerOptions, log: Logger): Promise<B
   };
 
   const app = Fastify({ loggerInstance: log.child({ component: 'lb' }, { level: 'warn' }) as FastifyBaseLogger, bodyLimit: opts.maxRequestBytes });
+  await registerCors(app, opts.corsOrigins ?? []);
   await app.register(websocket, { options: { maxPayload: opts.maxRequestBytes } });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));

@@ -5,6 +5,7 @@
  * back in request order. Pure functions: no I/O, unit-tested without a cluster.
  */
 import type { ApiVersion, Registry } from '../api/registry.js';
+import { MAX_JSON_DEPTH, nestedDeeperThan } from '../rpc/server.js';
 
 /** What to do with a body. */
 export type RoutePlan =
@@ -42,6 +43,8 @@ export class Router {
   /** Where `body` goes on path `/rpc/<version>`. Malformed JSON goes to a follower, which answers -32700. */
   plan(body: string, version: ApiVersion): RoutePlan {
     if (!this.needles.some((n) => body.includes(n))) return { kind: 'follower' };
+    // a body too deep to parse safely goes to a follower, which refuses it with -32600
+    if (nestedDeeperThan(body, MAX_JSON_DEPTH)) return { kind: 'follower' };
     let parsed: unknown;
     try {
       parsed = JSON.parse(body);

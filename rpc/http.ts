@@ -11,6 +11,7 @@ import type { Logger } from '../common/logger.js';
 import type { Metrics } from '../common/metrics.js';
 import { type RpcServer, errorResponse, serialize } from './server.js';
 import { ParseError } from './errors.js';
+import { registerCors } from './cors.js';
 
 /** Health report: `ok` decides the HTTP status (200 or 503); the rest is returned as JSON. */
 export type HealthCheck = () => Promise<{ ok: boolean; [k: string]: unknown }> | { ok: boolean; [k: string]: unknown };
@@ -23,6 +24,8 @@ export interface RpcHttpServerOptions {
   metrics: Metrics;
   /** Largest body / WebSocket frame, bytes. */
   maxRequestBytes: number;
+  /** CORS origins (`['*']`, a list, or `['none']`; default none). */
+  corsOrigins?: readonly string[];
   livez?: HealthCheck;
   readyz?: HealthCheck;
 }
@@ -30,6 +33,7 @@ export interface RpcHttpServerOptions {
 /** Build (not start) the fastify app. */
 export async function createRpcHttpServer(opts: RpcHttpServerOptions): Promise<FastifyInstance> {
   const app = Fastify({ loggerInstance: opts.log.child({ component: 'http' }, { level: 'warn' }) as FastifyBaseLogger, bodyLimit: opts.maxRequestBytes });
+  await registerCors(app, opts.corsOrigins ?? []);
   await app.register(websocket, { options: { maxPayload: opts.maxRequestBytes } });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));

@@ -151,6 +151,7 @@ export class RpcServer {
    */
   async handleHttp(body: string, ctx: CallContext): Promise<{ status: number; body: string }> {
     if (body.trim() === '') return { status: 400, body: serialize(errorResponse(null, InvalidRequestError.code, 'Invalid request')) };
+    if (nestedDeeperThan(body, MAX_JSON_DEPTH)) return { status: 400, body: serialize(tooDeepResponse()) };
     let parsed: unknown;
     try {
       parsed = JSON.parse(body);
@@ -187,6 +188,10 @@ export class RpcServer {
     };
     const onMessage = async (data: Buffer | ArrayBuffer | Buffer[]): Promise<void> => {
       const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
+      if (nestedDeeperThan(text, MAX_JSON_DEPTH)) {
+        sendRaw(tooDeepResponse());
+        return;
+      }
       let parsed: unknown;
       try {
         parsed = JSON.parse(text);
@@ -257,13 +262,47 @@ export class RpcServer {
   }
 }
 
+/** Deepest nesting of arrays and objects a body may have (checked before it is parsed). */
+export const MAX_JSON_DEPTH = 64;
+
+/** Longest error message sent (characters); longer ones are cut, saying by how much. */
+export const MAX_ERROR_MESSAGE = 1024;
+
 /**
- * A JSON-RPC request object: an object whose `method` is a string. (go-jsonrpc
- * answers a wrongly typed field with -32700; JSON-RPC 2.0 and this gateway say
- * -32600 "Invalid request", so a client learns its request, not its JSON, is wrong.)
+ * Whether JSON text nests arrays/objects deeper than `limit`, by one scan over the
+ * text (strings and their escapes skipped): a 100,000-deep body is refused before
+ * JSON.parse and before any recursion over the parsed value can overflow the stack.
+ */
+export function nestedDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > limit) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
+}
+
+function tooDeepResponse(): JSONRPCErrorResponse {
+  return errorResponse(null, InvalidRequestError.code, `Invalid request: JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
+}
+
+/**
+ * A JSON-RPC request object: an object whose `method` is a string and whose `id`,
+ * when present, is a string, a number or null (JSON-RPC 2.0 §4). (go-jsonrpc answers
+ * a wrongly typed field with -32700; JSON-RPC 2.0 and this gateway say -32600
+ * "Invalid request", so a client learns its request, not its JSON, is wrong.)
  */
 function isRequestShape(v: unknown): boolean {
-  return !!v && typeof v === 'object' && !Array.isArray(v) && typeof (v as { method?: unknown }).method === 'string';
+  if (!v || typeof v !== 'object' || Array.isArray(v) || typeof (v as { method?: unknown }).method !== 'string') return false;
+  const id = (v as { id?: unknown }).id;
+  return id === undefined || id === null || typeof id === 'string' || typeof id === 'number';
 }
 
 /** The request's id when it is a valid id (string, number), else null. */
@@ -272,9 +311,10 @@ function idOf(v: unknown): JSONRPCID {
   return typeof id === 'string' || typeof id === 'number' ? id : null;
 }
 
-/** An error response, keys in go-jsonrpc's (alphabetical) order. */
+/** An error response, keys in go-jsonrpc's (alphabetical) order; the message cut to {@link MAX_ERROR_MESSAGE}. */
 export function errorResponse(id: JSONRPCID, code: number, message: string): JSONRPCErrorResponse {
-  return { error: { code, message }, id, jsonrpc: '2.0' } as unknown as JSONRPCErrorResponse;
+  const m = message.length > MAX_ERROR_MESSAGE ? `${message.slice(0, MAX_ERROR_MESSAGE)}… (${message.length - MAX_ERROR_MESSAGE} more characters)` : message;
+  return { error: { code, message: m }, id, jsonrpc: '2.0' } as unknown as JSONRPCErrorResponse;
 }
 
 /**

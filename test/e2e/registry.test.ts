@@ -222,3 +222,14 @@ test("settings reach start's children by environment; no secret is on any comman
   assert.equal(env(byRole('lb')[0]!.pid).FULLNODE_TOKEN, TOKEN);
   for (const p of [...byRole('follower'), ...byRole('leader')]) assert.equal(env(p.pid).RECONNECT_MAX_MS, '4321', `${p.argv.at(-1)} gets --reconnect-max-ms`);
 });
+
+test('a browser preflight and a cross-origin POST succeed on the balancer and on a follower (CORS_ORIGINS=*)', async () => {
+  for (const url of [cluster.lbUrl, `${cluster.followerUrls[0]}/rpc/v1`]) {
+    const pre = await fetch(url, { method: 'OPTIONS', headers: { origin: 'https://dapp.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
+    assert.equal(pre.status, 204, url);
+    assert.equal(pre.headers.get('access-control-allow-origin'), '*');
+    const res = await fetch(url, { method: 'POST', headers: { origin: 'https://dapp.example', 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_chainId', params: [] }) });
+    assert.equal(res.headers.get('access-control-allow-origin'), '*');
+    assert.equal(((await res.json()) as { result: string }).result, '0x13a');
+  }
+});

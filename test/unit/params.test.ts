@@ -47,3 +47,20 @@ test('arity: params before the first optional one are required', () => {
   assert.equal(minArity([P.cid('obj'), P.cidOrNull('base')]), 1);
   assert.equal(minArity([]), 0);
 });
+
+test("TipSetKey bounds: a block named twice ([B,B]) and a 10,000-block key are refused before any store read", () => {
+  const b = { '/': GENESIS };
+  assert.throws(() => P.tipSetKey().parse([b, b], 'Filecoin.ChainGetTipSet'), new RegExp(`tsk: block ${GENESIS} appears twice in the TipSetKey$`));
+  assert.throws(
+    () => P.tipSetKey().parse(Array(10_000).fill(b), 'Filecoin.ChainGetTipSet'),
+    (e: Error) => e instanceof InvalidParamsError && /a TipSetKey names at most 64 blocks, got 10000$/.test(e.message) && e.message.length < 200,
+  );
+});
+
+test('epochs are int64 and exact: 2^63, 1e308 and 2^53+1 are refused, ±(2^53-1) accepted', () => {
+  for (const raw of ['9223372036854775808', '1e308', '9007199254740993']) {
+    assert.throws(() => P.epoch('height').parse(JSON.parse(raw), 'M'), /json: cannot unmarshal number .* into Go value of type abi\.ChainEpoch/, raw);
+  }
+  assert.equal(P.epoch('height').parse(Number.MAX_SAFE_INTEGER, 'M'), Number.MAX_SAFE_INTEGER);
+  assert.equal(P.epoch('height').parse(-Number.MAX_SAFE_INTEGER, 'M'), -Number.MAX_SAFE_INTEGER);
+});

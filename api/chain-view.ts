@@ -14,12 +14,23 @@ import { networkName } from '../chain/state.js';
 import { type NetworkInfo, networkForGenesis, networkForName } from '../chain/network.js';
 import type { NetworkPrefix } from '../chain/address.js';
 import { BlockNotFoundError, type ChainMessage } from '../blockstore/chain-reader.js';
-import { HandlerError, InternalError } from '../rpc/errors.js';
+import { HandlerError, InternalError, RpcError } from '../rpc/errors.js';
+import { CorruptBlockError } from '../blockstore/verified.js';
 import type { ApiDeps } from './context.js';
 
 /** The Lotus-shaped message of a load failure (`ipld: could not find <cid>`). */
 export function loadErr(e: unknown): string {
   return (e as Error)?.message ?? String(e);
+}
+
+/**
+ * The error a failed store read becomes: Lotus's code-1 `message` for what is not
+ * found or does not decode, but a corrupt store row stays a server fault (-32603,
+ * naming the CID), never dressed as the caller's error.
+ */
+export function readError(e: unknown, message: string): RpcError {
+  if (e instanceof CorruptBlockError) return new InternalError(e.message, e);
+  return new HandlerError(message, e);
 }
 
 /** The message of a failed LoadTipSet (lotus chain/store: `get block %s: %w`). */
@@ -113,7 +124,7 @@ export class ChainView {
     try {
       return await this.deps.reader.loadTipSet(key);
     } catch (e) {
-      throw new HandlerError(wrap ? `loading tipset {${key.map(String).join(',')}}: ${tipSetLoadErr(e)}` : tipSetLoadErr(e), e);
+      throw readError(e, wrap ? `loading tipset {${key.map(String).join(',')}}: ${tipSetLoadErr(e)}` : tipSetLoadErr(e));
     }
   }
 
@@ -126,7 +137,7 @@ export class ChainView {
     try {
       return await this.deps.reader.loadTipSet(key);
     } catch (e) {
-      throw new HandlerError(tipSetLoadErr(e), e);
+      throw readError(e, tipSetLoadErr(e));
     }
   }
 
@@ -135,7 +146,7 @@ export class ChainView {
     try {
       return await this.deps.reader.getHeader(cid);
     } catch (e) {
-      throw new HandlerError(loadErr(e), e);
+      throw readError(e, loadErr(e));
     }
   }
 
@@ -144,7 +155,7 @@ export class ChainView {
     try {
       return await this.deps.reader.messagesForTipset(ts);
     } catch (e) {
-      throw new HandlerError(`failed to get messages for tipset: ${loadErr(e)}`, e);
+      throw readError(e, `failed to get messages for tipset: ${loadErr(e)}`);
     }
   }
 
@@ -153,7 +164,7 @@ export class ChainView {
     try {
       return (await amtValues((c) => this.deps.reader.blockstore.get(c), root)).map(receiptFromCbor);
     } catch (e) {
-      throw new HandlerError(`failed to load receipts: ${loadErr(e)}`, e);
+      throw readError(e, `failed to load receipts: ${loadErr(e)}`);
     }
   }
 

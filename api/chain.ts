@@ -10,7 +10,7 @@ import { amtValues } from '../chain/amt.js';
 import { type BlockHeader, eventFromCbor } from '../chain/types.js';
 import type { ChainMessage } from '../blockstore/chain-reader.js';
 import { HandlerError, LimitExceededError } from '../rpc/errors.js';
-import { loadErr } from './chain-view.js';
+import { loadErr, readError } from './chain-view.js';
 import type { MethodContext } from './dispatch.js';
 import { P } from './params.js';
 import { type MethodDef, method } from './registry.js';
@@ -180,7 +180,7 @@ export const CHAIN_METHODS: MethodDef[] = [
         try {
           msgs = await ctx.deps.reader.messagesForBlock(header);
         } catch (e) {
-          throw new HandlerError(`failed to load msgmeta (${header.messages.toString()}): ${loadErr(e)}`, e);
+          throw readError(e, `failed to load msgmeta (${header.messages.toString()}): ${loadErr(e)}`);
         }
         const prefix = ctx.view.prefix;
         return {
@@ -204,7 +204,7 @@ export const CHAIN_METHODS: MethodDef[] = [
       try {
         msg = await ctx.deps.reader.getMessage(cid);
       } catch (e) {
-        throw new HandlerError(loadErr(e), e);
+        throw readError(e, loadErr(e));
       }
       return messageJson(msg.message, ctx.view.prefix, msg.signed ? undefined : cid);
     },
@@ -324,7 +324,7 @@ export const CHAIN_METHODS: MethodDef[] = [
         try {
           return (await amtValues((c) => ctx.view.block(c), root)).map((v) => eventJson(eventFromCbor(v)));
         } catch (e) {
-          throw new HandlerError(`load events amt: ${loadErr(e)}`, e);
+          throw readError(e, `load events amt: ${loadErr(e)}`);
         }
       }),
   }),

@@ -16,7 +16,7 @@ import { type TipSet, tipSetKeyString } from '../chain/tipset.js';
 import { HamtTooLargeError } from '../chain/hamt.js';
 import { actorStateJson } from '../chain/actor-state-json.js';
 import { ActorNotFoundError, HandlerError, LimitExceededError, RpcError } from '../rpc/errors.js';
-import { loadErr } from './chain-view.js';
+import { loadErr, readError } from './chain-view.js';
 import type { MethodContext } from './dispatch.js';
 import { P } from './params.js';
 import { type MethodDecl, type MethodDef, method } from './registry.js';
@@ -41,7 +41,7 @@ export async function read<T>(f: () => Promise<T>): Promise<T> {
   } catch (e) {
     if (e instanceof RpcError) throw e;
     if (e instanceof MissingBlockError) throw new HandlerError(`load state tree: ipld: could not find ${e.cid.toString()}`, e);
-    throw new HandlerError((e as Error).message, e);
+    throw readError(e, (e as Error).message);
   }
 }
 
@@ -189,7 +189,7 @@ export const STATE_METHODS: MethodDef[] = [
       try {
         return networkVersionAt(ctx.view.networkInfo?.name ?? 'unknown', ts.height);
       } catch (e) {
-        throw new HandlerError((e as Error).message, e);
+        throw readError(e, (e as Error).message);
       }
     },
   }),
@@ -207,14 +207,14 @@ export const STATE_METHODS: MethodDef[] = [
           try {
             actor = (await loadActor(ctx, a, ts)).actor;
           } catch (e) {
-            throw new HandlerError(`getting actor: ${(e as Error).message}`, e);
+            throw readError(e, `getting actor: ${(e as Error).message}`);
           }
           const info = actorCodeInfo(actor.code.toString());
           let st: unknown;
           try {
             st = await actorState(get(ctx), actor);
           } catch (e) {
-            throw new HandlerError(`getting actor head: ${(e as Error).message.replace(/ \(actor state\)$/, '')}`, e);
+            throw readError(e, `getting actor head: ${(e as Error).message.replace(/ \(actor state\)$/, '')}`);
           }
           return { Balance: actor.balance.toString(), Code: cidJson(actor.code), State: actorStateJson(info, st, ctx.view.prefix) };
         }),
@@ -263,7 +263,7 @@ export const STATE_METHODS: MethodDef[] = [
         try {
           return await readAt(ctx.view.head().parentState).catch(async () => readAt((await ctx.view.getGenesis()).parentState));
         } catch (e) {
-          throw new HandlerError(loadErr(e), e);
+          throw readError(e, loadErr(e));
         }
       }),
   }),

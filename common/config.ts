@@ -73,6 +73,7 @@ export const SETTINGS = {
   retries: setting('int', 'LB_RETRIES', 'retries', int(2), 'Extra followers the balancer tries when one refuses the connection.'),
   fullNodeUrl: setting('string', 'FULLNODE_URL', 'fullnode-url', optional(), 'HTTP URL of a full node for methods followers cannot serve (execution, mempool). Unset: those answer -32601.', { secret: true }),
   fullNodeToken: setting('string', 'FULLNODE_TOKEN', 'fullnode-token', optional(), 'Bearer token the balancer sends to FULLNODE_URL (write permission for MpoolPush). Prefer the environment variable: flags show in `ps`.', { secret: true }),
+  verifyBlocks: setting('enum', 'VERIFY_BLOCKS', 'verify-blocks', z.enum(['true', 'false']).default('true').transform((v) => v === 'true'), 'A follower checks every block it reads from the store against its CID before serving or caching it (`false` turns the check off).'),
   corsOrigins: setting('list', 'CORS_ORIGINS', 'cors-origins', list(['*']), 'Origins browsers may call the JSON-RPC endpoints from (comma-separated; `*` any, as public read endpoints do; `none`: no CORS headers). Preflight `OPTIONS` is answered.'),
   logLevel: setting('enum', 'LOG_LEVEL', 'log-level', z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'), 'pino log level (trace, debug, info, warn, error, fatal, silent).'),
   logFormat: setting('enum', 'LOG_FORMAT', 'log-format', z.enum(['auto', 'json', 'pretty']).default('auto'), 'Log lines: `pretty` (readable), `json` (one object per line), `auto` (pretty on a terminal, JSON otherwise).'),
@@ -84,7 +85,7 @@ export type SettingKey = keyof typeof SETTINGS;
 const STORE = ['storeUrl', 'embeddedPgDir', 'embeddedPgPort'] as const;
 const LOG = ['logLevel', 'logFormat'] as const;
 const LEADER = [...STORE, 'car', 'epochMs', 'fixturesDir', 'upstreamUrl', 'upstreamToken', 'backfillEpochs', 'fetchConcurrency', 'leaderHost', 'leaderPort', 'reconnectMaxMs', 'maxRequestBytes', ...LOG] as const;
-const FOLLOWER = [...STORE, 'leaderUrl', 'followerHost', 'followerPort', 'headPollMs', 'reconnectMaxMs', 'readyMaxLag', 'blockCacheBytes', 'maxRequestBytes', 'maxBatch', 'lookbackEpochs', 'messageLookbackEpochs', 'responseCacheBytes', 'corsOrigins', ...LOG] as const;
+const FOLLOWER = [...STORE, 'leaderUrl', 'followerHost', 'followerPort', 'headPollMs', 'reconnectMaxMs', 'readyMaxLag', 'blockCacheBytes', 'maxRequestBytes', 'maxBatch', 'lookbackEpochs', 'messageLookbackEpochs', 'responseCacheBytes', 'verifyBlocks', 'corsOrigins', ...LOG] as const;
 const LB = ['lbHost', 'lbPort', 'upstreams', 'maxLagEpochs', 'healthIntervalMs', 'retries', 'maxRequestBytes', 'fullNodeUrl', 'fullNodeToken', 'corsOrigins', ...LOG] as const;
 
 /**

@@ -12,6 +12,7 @@ import { createRpcHttpServer } from '../rpc/http.js';
 import type { Store } from '../store/open.js';
 import { ChainReader } from '../blockstore/chain-reader.js';
 import { CachedBlockstore } from '../blockstore/cached.js';
+import { VerifiedBlockstore } from '../blockstore/verified.js';
 import { HeadTracker } from './head-tracker.js';
 import { ResponseCache } from './response-cache.js';
 import { ChainView } from '../api/chain-view.js';
@@ -33,7 +34,9 @@ export interface FollowerHandle {
  */
 export async function runFollower(cfg: RoleConfig<'follower'>, store: Store, log: Logger): Promise<FollowerHandle> {
   const metrics = createMetrics();
-  const blockstore = new CachedBlockstore(store.blockstore, cfg.blockCacheBytes, metrics);
+  // verified below the cache: nothing unverified is cached or served
+  const source = cfg.verifyBlocks ? new VerifiedBlockstore(store.blockstore, metrics) : store.blockstore;
+  const blockstore = new CachedBlockstore(source, cfg.blockCacheBytes, metrics);
   const reader = new ChainReader(blockstore);
   let view: ChainView | null = null;
   const notifier = new HeadNotifier(() => view?.prefix ?? 't');

@@ -80,6 +80,7 @@ withSettings(program.command('lb').description('JSON-RPC load balancer over foll
         fullNodeUrl: cfg.fullNodeUrl,
         fullNodeToken: cfg.fullNodeToken,
         corsOrigins: cfg.corsOrigins,
+        monotonicWaitMs: cfg.monotonicWaitMs,
       },
       log,
     );

@@ -12,6 +12,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import websocket from '@fastify/websocket';
 import { Pool } from 'undici';
 import { WebSocket } from 'ws';
+import { RpcWsClient } from '../rpc/client.js';
 import { lookup } from 'node:dns/promises';
 import type { Logger } from '../common/logger.js';
 import { createMetrics, type Metrics } from '../common/metrics.js';
@@ -44,6 +45,8 @@ export interface BalancerOptions {
   fullNodeToken?: string;
   /** CORS origins (`['*']`, a list, or `['none']`; default none). */
   corsOrigins?: readonly string[];
+  /** How long a read may wait for a follower to reach the highest head already served (ms, default 2000). */
+  monotonicWaitMs?: number;
 }
 
 /** What the balancer knows of one follower. */
@@ -60,11 +63,21 @@ class Upstream implements UpstreamState {
   discoveredBy?: string;
   up = false;
   ready = false;
-  height: number | null = null;
+  /** Head height from the last health poll. */
+  polled: number | null = null;
+  /** Head height from the follower's own ChainNotify, while subscribed (learned as it changes). */
+  notified: number | null = null;
+  /** The ChainNotify subscription (null when not connected). */
+  watcher: RpcWsClient | null = null;
+  watching = false;
   lastError: string | null = null;
   readonly pool: Pool;
   constructor(readonly url: string) {
     this.pool = new Pool(url, { connections: 64, pipelining: 1, keepAliveTimeout: 30_000, connectTimeout: 2000 });
+  }
+  /** The best known head height: the subscription's when live, else the poll's. */
+  get height(): number | null {
+    return this.notified ?? this.polled;
   }
 }
 
@@ -106,48 +119,108 @@ export async function runBalancer(opts: BalancerOptions, log: Logger): Promise<B
         const u = ups[i]!;
         if (u.discoveredBy === entry && !want.has(u.url)) {
           ups.splice(i, 1);
+          u.watcher?.close();
           void u.pool.close();
         }
       }
     }
   };
+  let stopped = false;
   const fullNode = opts.fullNodeUrl ? new Pool(new URL(opts.fullNodeUrl).origin, { connections: 16 }) : null;
   let rr = 0;
 
   const checkOne = async (u: Upstream): Promise<void> => {
     try {
       const res = await u.pool.request({ path: '/health/readyz', method: 'GET', headersTimeout: 2000, bodyTimeout: 2000 });
-      const body = (await res.body.json()) as { ok?: boolean; height?: number | null };
+      const body = (await res.body.json()) as { ok?: boolean; height?: number | null; lastError?: string | null };
       u.up = true;
-      u.ready = res.statusCode === 200 && body.ok === true;
-      u.height = typeof body.height === 'number' ? body.height : null;
-      u.lastError = u.ready ? null : `not ready (HTTP ${res.statusCode})`;
+      // a follower with a head can answer reads, even lagging or with its store away (cached
+      // reads): routing decides on heights; `ok` (caught up) is for orchestrators
+      u.polled = typeof body.height === 'number' ? body.height : null;
+      u.ready = u.polled !== null;
+      u.lastError = u.ready ? (body.ok === true ? null : body.lastError ?? `behind the store (HTTP ${res.statusCode})`) : `no head yet (HTTP ${res.statusCode})`;
     } catch (e) {
       u.up = false;
       u.ready = false;
       u.lastError = (e as Error).message;
     }
+    if (u.up) watch(u);
     metrics.upstreamUp.set({ upstream: u.url }, u.ready ? 1 : 0);
     if (u.height !== null) metrics.upstreamHead.set({ upstream: u.url }, u.height);
   };
+  /** Subscribe to a follower's ChainNotify, so its head is known the moment it moves (not at the next poll). */
+  const watch = (u: Upstream): void => {
+    if (u.watcher || u.watching || stopped) return;
+    u.watching = true;
+    void (async () => {
+      try {
+        const client = await RpcWsClient.connect(`${u.url.replace(/^http/, 'ws')}/rpc/v1`, { timeoutMs: 2000 });
+        client.onClose(() => {
+          u.watcher = null;
+          u.notified = null;
+        });
+        await client.subscribe(
+          'Filecoin.ChainNotify',
+          [],
+          (v) => {
+            const last = Array.isArray(v) ? (v[v.length - 1] as { Type?: string; Val?: { Height?: unknown } } | undefined) : undefined;
+            const h = last?.Val?.Height;
+            if (typeof h !== 'number') return;
+            // after a revert-only change the head is the reverted tipset's parent, below it
+            u.notified = last!.Type === 'revert' ? h - 1 : h;
+            metrics.upstreamHead.set({ upstream: u.url }, u.notified);
+          },
+          () => client.close(),
+        );
+        if (stopped) client.close();
+        else u.watcher = client;
+      } catch (e) {
+        // a follower without WebSocket (or restarting): its polled height is used meanwhile
+        log.debug({ upstream: u.url, err: (e as Error).message }, 'cannot subscribe to follower head');
+      } finally {
+        u.watching = false;
+      }
+    })();
+  };
+
   const refresh = async (): Promise<void> => {
     if (discovered.length > 0) await discover();
     await Promise.all(ups.map(checkOne));
   };
   await refresh();
-  let stopped = false;
   const timer = setInterval(() => {
     if (!stopped) void refresh();
   }, opts.healthIntervalMs);
 
-  /** Ready followers within the lag bound, rotated round-robin. */
-  const eligible = (): Upstream[] => {
+  /** Followers with a head within `lag` epochs of the highest, rotated round-robin. */
+  const eligible = (lag = opts.maxLagEpochs): Upstream[] => {
     const ready = ups.filter((u) => u.up && u.ready && u.height !== null);
     const best = Math.max(...ready.map((u) => u.height!), -1);
-    const ok = ready.filter((u) => u.height! >= best - opts.maxLagEpochs);
+    const ok = ready.filter((u) => u.height! >= best - lag);
     if (ok.length === 0) return [];
     const start = rr++ % ok.length;
     return [...ok.slice(start), ...ok.slice(0, start)];
+  };
+
+  /**
+   * Monotonic reads: the highest head any HTTP read was routed to. A read goes to a
+   * follower at the highest head, and never to one below this floor while one may
+   * reach it within `monotonicWaitMs` (a follower at the floor died, the others are a
+   * moment behind); after that, availability wins and the floor comes down.
+   */
+  let floor = -1;
+  const readTargets = async (): Promise<Upstream[]> => {
+    const deadline = Date.now() + (opts.monotonicWaitMs ?? 2000);
+    for (;;) {
+      const at = eligible(0);
+      const best = at[0]?.height ?? -1;
+      if (best >= floor || Date.now() >= deadline) {
+        if (at.length > 0) floor = best;
+        // the followers at the head first, then the rest within the lag bound, for retries
+        return [...at, ...eligible().filter((u) => !at.includes(u))];
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
   };
 
   const app = Fastify({ loggerInstance: log.child({ component: 'lb' }, { level: 'warn' }) as FastifyBaseLogger, bodyLimit: opts.maxRequestBytes });
@@ -188,13 +261,19 @@ export async function runBalancer(opts: BalancerOptions, log: Logger): Promise<B
 
   /** POST a body to a ready follower (or `pinned`), retrying on another when one refuses the connection. */
   const toFollower = async (path: string, body: string, pinned?: Upstream): Promise<{ status: number; body: string; upstream: string }> => {
-    const candidates = pinned ? [pinned] : eligible().slice(0, opts.retries + 1);
+    const candidates = pinned ? [pinned] : (await readTargets()).slice(0, opts.retries + 1);
     let lastErr: unknown = null;
     for (const u of candidates) {
       try {
         const res = await u.pool.request({ path, method: 'POST', body, headers: { 'content-type': 'application/json' }, headersTimeout: 60_000, bodyTimeout: 60_000 });
         const text = await res.body.text();
         metrics.proxied.inc({ upstream: u.url, outcome: String(res.statusCode) });
+        // a follower that could not answer (no head yet, its store away for an uncached read) is not
+        // the last word when another may: reads are idempotent, so the next one is asked
+        if (res.statusCode >= 500 && text.includes('"code":-32603') && u !== candidates[candidates.length - 1]) {
+          lastErr = new Error(`follower ${u.url} could not answer: ${text.slice(0, 200)}`);
+          continue;
+        }
         return { status: res.statusCode, body: text, upstream: u.url };
       } catch (e) {
         lastErr = e;
@@ -327,6 +406,7 @@ export async function runBalancer(opts: BalancerOptions, log: Logger): Promise<B
     stop: async () => {
       stopped = true;
       clearInterval(timer);
+      for (const u of ups) u.watcher?.close();
       await app.close();
       await Promise.all(ups.map((u) => u.pool.close()));
       await fullNode?.close();

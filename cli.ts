@@ -81,6 +81,8 @@ withSettings(program.command('lb').description('JSON-RPC load balancer over foll
         fullNodeToken: cfg.fullNodeToken,
         corsOrigins: cfg.corsOrigins,
         monotonicWaitMs: cfg.monotonicWaitMs,
+        rateLimit: cfg.rateLimit,
+        rateBurstSeconds: cfg.rateBurstSeconds,
       },
       log,
     );

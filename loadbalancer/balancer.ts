@@ -17,12 +17,13 @@ import { lookup } from 'node:dns/promises';
 import type { Logger } from '../common/logger.js';
 import { createMetrics, type Metrics } from '../common/metrics.js';
 import { errorResponse, serialize } from '../rpc/server.js';
-import { InternalError, ParseError } from '../rpc/errors.js';
+import { InternalError, LimitExceededError, ParseError } from '../rpc/errors.js';
 import { REGISTRY } from '../api/methods.js';
 import { notServedError } from '../api/dispatch.js';
 import type { ApiVersion } from '../api/registry.js';
 import { type RoutePlan, Router, mergeSplit } from './routing.js';
 import { registerCors } from '../rpc/cors.js';
+import { RateLimiter } from './rate-limit.js';
 
 /** Balancer options. */
 export interface BalancerOptions {
@@ -47,6 +48,10 @@ export interface BalancerOptions {
   corsOrigins?: readonly string[];
   /** How long a read may wait for a follower to reach the highest head already served (ms, default 2000). */
   monotonicWaitMs?: number;
+  /** Tokens per second per client IP, priced by cost class (0: no limit). */
+  rateLimit?: number;
+  /** Bucket size, in seconds of `rateLimit`. */
+  rateBurstSeconds?: number;
 }
 
 /** What the balancer knows of one follower. */
@@ -237,6 +242,20 @@ export async function runBalancer(opts: BalancerOptions, log: Logger): Promise<B
   });
 
   const router = new Router(REGISTRY);
+  const limiter = new RateLimiter(REGISTRY, { ratePerSecond: opts.rateLimit ?? 0, burstSeconds: opts.rateBurstSeconds ?? 1 });
+
+  /** null when `ip` may send `body` now; else the 429 answer (JSON-RPC -32005) and when to retry. */
+  const admit = (ip: string, body: string): { body: string; retryAfterSeconds: number } | null => {
+    if (!limiter.enabled) return null;
+    const a = limiter.take(ip, limiter.cost(body));
+    if (a.ok) return null;
+    metrics.rateLimited.inc();
+    const id = ((): string | number | null => {
+      const m = /^\s*\{[^]*?"id"\s*:\s*("(?:[^"\\]{0,64})"|-?\d{1,16})/.exec(body.slice(0, 4096));
+      return m ? JSON.parse(m[1]!) : null;
+    })();
+    return { retryAfterSeconds: a.retryAfterSeconds, body: serialize(errorResponse(id, LimitExceededError.code, `rate limit exceeded: this request costs ${a.cost} tokens at ${opts.rateLimit} per second; retry in ${a.retryAfterSeconds} s`)) };
+  };
 
   /** POST a body to the full node (FULLNODE_URL's path when it names one), with FULLNODE_TOKEN. */
   const toFullNode = async (path: string, body: string): Promise<{ status: number; body: string }> => {
@@ -324,14 +343,17 @@ export async function runBalancer(opts: BalancerOptions, log: Logger): Promise<B
   for (const version of ['v0', 'v1'] as const) {
     const path = `/rpc/${version}`;
     app.post(path, async (req, reply) => {
-      const out = await forward(path, version, typeof req.body === 'string' ? req.body : '');
+      const body = typeof req.body === 'string' ? req.body : '';
+      const refused = admit(req.ip, body);
+      if (refused) return reply.code(429).header('retry-after', String(refused.retryAfterSeconds)).header('content-type', 'application/json').send(refused.body);
+      const out = await forward(path, version, body);
       return reply.code(out.status).header('content-type', 'application/json').header('x-upstream', out.upstream).send(out.body);
     });
     app.route({
       method: 'GET',
       url: path,
       handler: async (_req, reply) => reply.code(400).header('content-type', 'application/json').send(serialize(errorResponse(null, -32600, 'Invalid request'))),
-      wsHandler: (client) => pinWebSocket(client, path, version),
+      wsHandler: (client, req) => pinWebSocket(client, path, version, req.ip),
     });
   }
 
@@ -340,7 +362,7 @@ export async function runBalancer(opts: BalancerOptions, log: Logger): Promise<B
    * directions, except frames naming a forwarded method, which are answered here
    * (full node over HTTP; a mixed batch's reads from the pinned follower over HTTP).
    */
-  const pinWebSocket = (client: WebSocket, path: string, version: ApiVersion): void => {
+  const pinWebSocket = (client: WebSocket, path: string, version: ApiVersion, remote: string): void => {
     const target = eligible()[0];
     if (!target) {
       client.send(serialize(errorResponse(null, InternalError.code, 'no follower is ready and caught up')));
@@ -351,6 +373,11 @@ export async function runBalancer(opts: BalancerOptions, log: Logger): Promise<B
     const upstream = new WebSocket(target.url.replace(/^http/, 'ws') + path, { maxPayload: 256 << 20 });
     const early: Array<{ data: unknown; binary: boolean }> = [];
     client.on('message', (data, binary) => {
+      const refused = binary ? null : admit(remote, String(data));
+      if (refused) {
+        if (client.readyState === WebSocket.OPEN) client.send(refused.body);
+        return;
+      }
       const plan = binary ? ({ kind: 'follower' } as const) : router.plan(String(data), version);
       if (plan.kind !== 'follower') {
         void answerPlanned(plan, path, String(data), target).then((out) => {

@@ -233,3 +233,42 @@ test('a browser preflight and a cross-origin POST succeed on the balancer and on
     assert.equal(((await res.json()) as { result: string }).result, '0x13a');
   }
 });
+
+test('rate limits priced by cost class: one IP held to its rate with 429 + Retry-After + -32005, another IP unaffected', async () => {
+  const { runBalancer } = await import('../../loadbalancer/balancer.js');
+  const { silentLogger } = await import('../../common/logger.js');
+  const { Agent, fetch: undiciFetch } = await import('undici');
+  const lbPort = await freePort();
+  const lb = await runBalancer(
+    { host: '127.0.0.1', port: lbPort, maxLagEpochs: 2, healthIntervalMs: 600_000, retries: 2, maxRequestBytes: 1 << 20, upstreams: cluster.followerUrls, rateLimit: 1, rateBurstSeconds: 20 },
+    silentLogger(),
+  );
+  // the balancer listens on 127.0.0.1; Linux routes all of 127/8 to loopback, so a second client can come from 127.0.0.2
+  const second = new Agent({ localAddress: '127.0.0.2' });
+  try {
+    const url = `http://127.0.0.1:${lbPort}/rpc/v1`;
+    const call = async (method: string, id: number, dispatcher?: InstanceType<typeof Agent>) => {
+      const res = await undiciFetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id, method, params: [] }), ...(dispatcher ? { dispatcher } : {}) });
+      return { status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as { result?: unknown; error?: { code: number; message: string }; id: unknown } };
+    };
+    // a bucket of 20 tokens refilled at 1 a second: light calls pass until it is empty (at least 20), then one is refused
+    const answers = [];
+    for (let i = 0; i < 500 && answers.at(-1)?.status !== 429; i++) answers.push(await call('Filecoin.ChainHead', i));
+    const refused = answers.at(-1)!;
+    assert.equal(refused.status, 429);
+    assert.ok(answers.length >= 21 && answers.slice(0, -1).every((a) => a.status === 200), `${answers.length - 1} calls passed first`);
+    assert.equal(refused.retryAfter, '1');
+    assert.equal(refused.body.error?.code, -32005);
+    assert.equal(refused.body.id, answers.length - 1);
+    assert.match(refused.body.error!.message, /^rate limit exceeded: this request costs 1 tokens at 1 per second; retry in 1 s$/);
+    const heavy = await call('Filecoin.StateListActors', 999);
+    assert.equal(heavy.status, 429, 'a heavy call (20 tokens) waits for a fuller bucket');
+    const other = await call('Filecoin.ChainHead', 1, second);
+    assert.equal(other.status, 200, 'a second client is not held by the first one\'s bucket');
+    const metrics = await (await fetch(`http://127.0.0.1:${lbPort}/debug/metrics`)).text();
+    assert.match(metrics, /^filfollower_rate_limited_total [1-9]/m);
+  } finally {
+    await second.close();
+    await lb.stop();
+  }
+});

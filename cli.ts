@@ -83,6 +83,7 @@ withSettings(program.command('lb').description('JSON-RPC load balancer over foll
         monotonicWaitMs: cfg.monotonicWaitMs,
         rateLimit: cfg.rateLimit,
         rateBurstSeconds: cfg.rateBurstSeconds,
+        wsMaxBufferedBytes: cfg.wsMaxBufferedBytes,
       },
       log,
     );

@@ -48,6 +48,8 @@ export interface BalancerOptions {
   corsOrigins?: readonly string[];
   /** How long a read may wait for a follower to reach the highest head already served (ms, default 2000). */
   monotonicWaitMs?: number;
+  /** Bytes of answers a WebSocket client may leave unread before it is closed (default 8 MiB). */
+  wsMaxBufferedBytes?: number;
   /** Tokens per second per client IP, priced by cost class (0: no limit). */
   rateLimit?: number;
   /** Bucket size, in seconds of `rateLimit`. */
@@ -370,6 +372,7 @@ export async function runBalancer(opts: BalancerOptions, log: Logger): Promise<B
       return;
     }
     metrics.wsConnections.inc();
+    const maxBuffered = opts.wsMaxBufferedBytes ?? 8 << 20;
     const upstream = new WebSocket(target.url.replace(/^http/, 'ws') + path, { maxPayload: 256 << 20 });
     const early: Array<{ data: unknown; binary: boolean }> = [];
     client.on('message', (data, binary) => {
@@ -393,7 +396,15 @@ export async function runBalancer(opts: BalancerOptions, log: Logger): Promise<B
       early.length = 0;
     });
     upstream.on('message', (data, binary) => {
-      if (client.readyState === WebSocket.OPEN) client.send(data as Buffer, { binary });
+      if (client.readyState !== WebSocket.OPEN) return;
+      // a client that stops reading is closed, not buffered for without end (Lotus drops a slow subscriber)
+      if (client.bufferedAmount > maxBuffered) {
+        metrics.slowClientsClosed.inc();
+        log.info({ upstream: target.url, bufferedBytes: client.bufferedAmount }, 'closing a WebSocket client that stopped reading');
+        client.terminate();
+        return;
+      }
+      client.send(data as Buffer, { binary });
     });
     const closeBoth = (): void => {
       if (client.readyState === WebSocket.OPEN || client.readyState === WebSocket.CONNECTING) client.close();

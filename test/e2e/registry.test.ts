@@ -272,3 +272,33 @@ test('rate limits priced by cost class: one IP held to its rate with 429 + Retry
     await lb.stop();
   }
 });
+
+test('a WebSocket client that stops reading is closed by the balancer, not buffered for without end', async () => {
+  const { runBalancer } = await import('../../loadbalancer/balancer.js');
+  const { silentLogger } = await import('../../common/logger.js');
+  const lbPort = await freePort();
+  const lb = await runBalancer(
+    { host: '127.0.0.1', port: lbPort, maxLagEpochs: 2, healthIntervalMs: 600_000, retries: 2, maxRequestBytes: 1 << 20, upstreams: cluster.followerUrls, wsMaxBufferedBytes: 256 << 10 },
+    silentLogger(),
+  );
+  const ws = new WebSocket(`ws://127.0.0.1:${lbPort}/rpc/v1`);
+  try {
+    await new Promise((r, j) => ws.once('open', r).once('error', j));
+    const closed = new Promise<void>((r) => ws.once('close', () => r()));
+    // stop reading: answers pile up in the kernel, then at the balancer
+    (ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    const gauge = async (name: string): Promise<number> => Number((await (await fetch(`http://127.0.0.1:${lbPort}/debug/metrics`)).text()).split('\n').find((l) => l.startsWith(`${name} `))?.split(' ')[1]);
+    let sent = 0;
+    await waitFor(async () => {
+      // about 3 KB per answer: keep asking until the balancer gives up on this client
+      for (let i = 0; i < 500 && ws.readyState === WebSocket.OPEN; i++, sent++) ws.send(JSON.stringify({ jsonrpc: '2.0', id: sent, method: 'Filecoin.ChainGetTipSetByHeight', params: [sent % 341, null] }));
+      return (await gauge('filfollower_ws_slow_clients_closed_total')) >= 1;
+    }, 60_000, 'the balancer to close the client that does not read');
+    await waitFor(async () => (await gauge('filfollower_ws_connections')) === 0, 30_000, 'its connection (and the follower side) gone');
+    (ws as unknown as { _socket: { resume(): void } })._socket.resume();
+    await closed;
+  } finally {
+    ws.terminate();
+    await lb.stop();
+  }
+});

@@ -25,7 +25,8 @@ export class HeadNotifier {
   private readonly channels = new Set<Channel>();
   private readonly waiting = new Set<Channel>();
   private readonly listeners = new Set<(changes: HeadChange[]) => void>();
-  private readonly rendered = new LRUCache<string, Record<string, unknown>>({ max: 2048 });
+  /** Rendered tipsets, bounded by their JSON size (32 MiB), not by count: a tipset's size varies with its blocks. */
+  private readonly rendered = new LRUCache<string, Record<string, unknown>>({ maxSize: 32 << 20, sizeCalculation: (v) => Math.max(1, JSON.stringify(v).length) });
 
   /** @param prefix the network's address prefix, read at render time (known once genesis is). */
   constructor(private readonly prefix: () => NetworkPrefix) {}

@@ -302,3 +302,24 @@ test('a WebSocket client that stops reading is closed by the balancer, not buffe
     await lb.stop();
   }
 });
+
+test('500 large TipSetKeys (64 distinct CIDs each, and 10,000 repeats) are refused without growing the follower', async () => {
+  const follower = `${cluster.followerUrls[0]}/rpc/v1`;
+  const rss = async (): Promise<number> => Number((await (await fetch(`${cluster.followerUrls[0]}/debug/metrics`)).text()).split('\n').find((l) => l.startsWith('filfollower_process_resident_memory_bytes '))?.split(' ')[1]);
+  const cids = src.tipsets.flatMap((t) => t.key.map((c) => ({ '/': c.toString() })));
+  const before = await rss();
+  const repeat = await rpc(follower, 'Filecoin.ChainGetTipSet', [Array(10_000).fill(cids[0])]);
+  assert.equal(repeat.body.error.code, -32602);
+  assert.match(repeat.body.error.message, /a TipSetKey names at most 64 blocks, got 10000$/);
+  assert.match((await rpc(follower, 'Filecoin.ChainGetTipSet', [[cids[5], cids[5]]])).body.error.message, /appears twice in the TipSetKey$/);
+  for (let i = 0; i < 500; i++) {
+    const key = Array.from({ length: 64 }, (_, k) => cids[(i * 7 + k * 13) % cids.length]);
+    const distinct = [...new Map(key.map((c) => [c!['/'], c])).values()];
+    const r = await rpc(follower, i % 2 ? 'Filecoin.ChainGetTipSet' : 'Filecoin.StateGetActor', i % 2 ? [distinct] : ['f01', distinct]);
+    assert.ok(r.body.error, `varied key ${i} is no tipset`);
+    assert.ok(r.body.error.message.length <= 1100);
+  }
+  const after = await rss();
+  process.stdout.write(`# follower RSS ${(before / 1e6).toFixed(0)} MB → ${(after / 1e6).toFixed(0)} MB after 500 large keys\n`);
+  assert.ok(after - before < 100e6, `RSS grew ${((after - before) / 1e6).toFixed(0)} MB`);
+});

@@ -84,6 +84,7 @@ withSettings(program.command('lb').description('JSON-RPC load balancer over foll
         rateLimit: cfg.rateLimit,
         rateBurstSeconds: cfg.rateBurstSeconds,
         wsMaxBufferedBytes: cfg.wsMaxBufferedBytes,
+        maxWsPerIp: cfg.maxWsPerIp,
       },
       log,
     );

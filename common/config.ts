@@ -73,6 +73,7 @@ export const SETTINGS = {
   monotonicWaitMs: setting('int', 'MONOTONIC_WAIT_MS', 'monotonic-wait-ms', int(2000), 'How long the balancer holds a read for a follower to reach the highest head it already served (ms), so clients never see the head go back; after that the best follower answers.'),
   rateLimit: setting('int', 'RATE_LIMIT', 'rate-limit', int(0), 'Per client IP, tokens per second the balancer admits; a call costs its method\'s class (light 1, standard 4, heavy 20; a batch the sum). Over it: HTTP 429 with Retry-After, JSON-RPC -32005. 0: no limit.'),
   rateBurstSeconds: setting('int', 'RATE_BURST_SECONDS', 'rate-burst-seconds', int(2), 'Seconds of RATE_LIMIT a client may spend at once (the token bucket\'s size).'),
+  maxWsPerIp: setting('int', 'MAX_WS_PER_IP', 'max-ws-per-ip', int(0), 'Most open WebSocket connections the balancer accepts from one client IP; more are answered -32005 and closed (1008). 0: no limit.'),
   wsMaxBufferedBytes: setting('int', 'WS_MAX_BUFFERED_BYTES', 'ws-max-buffered-bytes', int(8388608), 'Bytes of answers and notifications a WebSocket client may leave unread at the balancer before it is closed (a client that stops reading is dropped, as Lotus drops a slow subscriber).'),
   retries: setting('int', 'LB_RETRIES', 'retries', int(2), 'Extra followers the balancer tries when one refuses the connection.'),
   fullNodeUrl: setting('string', 'FULLNODE_URL', 'fullnode-url', optional(), 'HTTP URL of a full node for methods followers cannot serve (execution, mempool). Unset: those answer -32601.', { secret: true }),
@@ -90,7 +91,7 @@ const STORE = ['storeUrl', 'embeddedPgDir', 'embeddedPgPort'] as const;
 const LOG = ['logLevel', 'logFormat'] as const;
 const LEADER = [...STORE, 'car', 'epochMs', 'fixturesDir', 'upstreamUrl', 'upstreamToken', 'backfillEpochs', 'fetchConcurrency', 'leaderHost', 'leaderPort', 'reconnectMaxMs', 'maxRequestBytes', ...LOG] as const;
 const FOLLOWER = [...STORE, 'leaderUrl', 'followerHost', 'followerPort', 'headPollMs', 'reconnectMaxMs', 'readyMaxLag', 'blockCacheBytes', 'maxRequestBytes', 'maxBatch', 'lookbackEpochs', 'messageLookbackEpochs', 'responseCacheBytes', 'verifyBlocks', 'corsOrigins', ...LOG] as const;
-const LB = ['lbHost', 'lbPort', 'upstreams', 'maxLagEpochs', 'healthIntervalMs', 'monotonicWaitMs', 'rateLimit', 'rateBurstSeconds', 'wsMaxBufferedBytes', 'retries', 'maxRequestBytes', 'fullNodeUrl', 'fullNodeToken', 'corsOrigins', ...LOG] as const;
+const LB = ['lbHost', 'lbPort', 'upstreams', 'maxLagEpochs', 'healthIntervalMs', 'monotonicWaitMs', 'rateLimit', 'rateBurstSeconds', 'maxWsPerIp', 'wsMaxBufferedBytes', 'retries', 'maxRequestBytes', 'fullNodeUrl', 'fullNodeToken', 'corsOrigins', ...LOG] as const;
 
 /**
  * The settings `start` derives for its children instead of reading them: the

@@ -48,6 +48,8 @@ export interface BalancerOptions {
   corsOrigins?: readonly string[];
   /** How long a read may wait for a follower to reach the highest head already served (ms, default 2000). */
   monotonicWaitMs?: number;
+  /** Most open WebSocket connections per client IP (0: no limit). */
+  maxWsPerIp?: number;
   /** Bytes of answers a WebSocket client may leave unread before it is closed (default 8 MiB). */
   wsMaxBufferedBytes?: number;
   /** Tokens per second per client IP, priced by cost class (0: no limit). */
@@ -244,6 +246,8 @@ export async function runBalancer(opts: BalancerOptions, log: Logger): Promise<B
   });
 
   const router = new Router(REGISTRY);
+  /** Open WebSocket connections per client IP. */
+  const wsPerIp = new Map<string, number>();
   const limiter = new RateLimiter(REGISTRY, { ratePerSecond: opts.rateLimit ?? 0, burstSeconds: opts.rateBurstSeconds ?? 1 });
 
   /** null when `ip` may send `body` now; else the 429 answer (JSON-RPC -32005) and when to retry. */
@@ -365,8 +369,23 @@ export async function runBalancer(opts: BalancerOptions, log: Logger): Promise<B
    * (full node over HTTP; a mixed batch's reads from the pinned follower over HTTP).
    */
   const pinWebSocket = (client: WebSocket, path: string, version: ApiVersion, remote: string): void => {
+    const cap = opts.maxWsPerIp ?? 0;
+    const open = wsPerIp.get(remote) ?? 0;
+    if (cap > 0 && open >= cap) {
+      metrics.rateLimited.inc();
+      client.send(serialize(errorResponse(null, LimitExceededError.code, `too many WebSocket connections from ${remote} (limit ${cap})`)));
+      client.close(1008, 'too many connections');
+      return;
+    }
+    wsPerIp.set(remote, open + 1);
+    const release = (): void => {
+      const n = (wsPerIp.get(remote) ?? 1) - 1;
+      if (n <= 0) wsPerIp.delete(remote);
+      else wsPerIp.set(remote, n);
+    };
     const target = eligible()[0];
     if (!target) {
+      release();
       client.send(serialize(errorResponse(null, InternalError.code, 'no follower is ready and caught up')));
       client.close(1013, 'no upstream');
       return;
@@ -414,6 +433,7 @@ export async function runBalancer(opts: BalancerOptions, log: Logger): Promise<B
     const onClose = (): void => {
       if (closed) return;
       closed = true;
+      release();
       metrics.wsConnections.dec();
       closeBoth();
     };

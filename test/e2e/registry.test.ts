@@ -323,3 +323,43 @@ test('500 large TipSetKeys (64 distinct CIDs each, and 10,000 repeats) are refus
   process.stdout.write(`# follower RSS ${(before / 1e6).toFixed(0)} MB → ${(after / 1e6).toFixed(0)} MB after 500 large keys\n`);
   assert.ok(after - before < 100e6, `RSS grew ${((after - before) / 1e6).toFixed(0)} MB`);
 });
+
+test('per-IP WebSocket cap: the connection over MAX_WS_PER_IP is answered -32005 and closed; a closed one frees its place', async () => {
+  const { runBalancer } = await import('../../loadbalancer/balancer.js');
+  const { silentLogger } = await import('../../common/logger.js');
+  const lbPort = await freePort();
+  const lb = await runBalancer(
+    { host: '127.0.0.1', port: lbPort, maxLagEpochs: 2, healthIntervalMs: 600_000, retries: 2, maxRequestBytes: 1 << 20, upstreams: cluster.followerUrls, maxWsPerIp: 2 },
+    silentLogger(),
+  );
+  const open = async (): Promise<{ ws: WebSocket; first: Promise<string>; closed: Promise<number> }> => {
+    const ws = new WebSocket(`ws://127.0.0.1:${lbPort}/rpc/v1`);
+    const first = new Promise<string>((r) => ws.once('message', (d) => r(String(d))));
+    const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
+    await new Promise((r, j) => ws.once('open', r).once('error', j));
+    return { ws, first, closed };
+  };
+  const conns: WebSocket[] = [];
+  try {
+    const a = await open();
+    const b = await open();
+    conns.push(a.ws, b.ws);
+    const c = await open();
+    conns.push(c.ws);
+    assert.deepEqual(JSON.parse(await c.first).error, { code: -32005, message: 'too many WebSocket connections from 127.0.0.1 (limit 2)' });
+    assert.equal(await c.closed, 1008);
+    a.ws.close();
+    await a.closed;
+    // the freed place is taken by a new connection, which is served
+    await waitFor(async () => {
+      const d = await open();
+      conns.push(d.ws);
+      d.ws.send(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'Filecoin.ChainHead', params: [] }));
+      const m = JSON.parse(await Promise.race([d.first, d.closed.then(() => '{}')])) as { result?: { Height: number } };
+      return m.result?.Height === 341;
+    }, 30_000, 'a new connection once one closed');
+  } finally {
+    for (const w of conns) w.terminate();
+    await lb.stop();
+  }
+});

@@ -13,10 +13,11 @@ import { type BlockHeader, type MessageReceipt, receiptFromCbor } from '../chain
 import { networkName } from '../chain/state.js';
 import { type NetworkInfo, networkForGenesis, networkForName } from '../chain/network.js';
 import type { NetworkPrefix } from '../chain/address.js';
-import { BlockNotFoundError, type ChainMessage } from '../blockstore/chain-reader.js';
+import { BlockNotFoundError, type ChainMessage, type ChainReader } from '../blockstore/chain-reader.js';
 import { HandlerError, InternalError, RpcError } from '../rpc/errors.js';
 import { CorruptBlockError } from '../blockstore/verified.js';
-import type { ApiDeps } from './context.js';
+import type { ApiDeps, HeadView } from './context.js';
+import type { ChainIndex } from '../indexer/types.js';
 
 /** The Lotus-shaped message of a load failure (`ipld: could not find <cid>`). */
 export function loadErr(e: unknown): string {
@@ -42,6 +43,23 @@ function tipSetLoadErr(e: unknown): string {
 function goDuration(secs: number): string {
   const [h, m, s] = [Math.floor(secs / 3600), Math.floor((secs % 3600) / 60), secs % 60];
   return h > 0 ? `${h}h${m}m${s}s` : m > 0 ? `${m}m${s}s` : `${s}s`;
+}
+
+/**
+ * A head view for a process whose head is the index's canonical chain (the leader,
+ * tests): height lookups read the canonical tipset at that height from the index.
+ */
+export function canonicalHeads(index: ChainIndex, reader: ChainReader, head: () => TipSet | null): HeadView {
+  return {
+    get head() {
+      return head();
+    },
+    async tipSetAtHeight(h, _from, prev) {
+      const row = await index.canonicalAt(h, prev ? 'before' : 'after');
+      if (!row) throw new HandlerError(`no tipset at height ${h}`);
+      return reader.loadTipSet(row.key);
+    },
+  };
 }
 
 /** The chain view handlers share. */

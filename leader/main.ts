@@ -11,7 +11,7 @@ import { createMetrics } from '../common/metrics.js';
 import { HeadNotifier } from '../rpc/chain-notify.js';
 import { RpcServer } from '../rpc/server.js';
 import { createRpcHttpServer } from '../rpc/http.js';
-import { HandlerError, isRetryable } from '../rpc/errors.js';
+import { isRetryable } from '../rpc/errors.js';
 import type { Store } from '../store/open.js';
 import { resolveFromRoot } from '../common/paths.js';
 import { sleep } from '../common/runtime.js';
@@ -19,8 +19,7 @@ import { networkForGenesis } from '../chain/network.js';
 import { Leader } from './leader.js';
 import { CarReplaySource } from './car-source.js';
 import { UpstreamSync } from './upstream-source.js';
-import { ChainView } from '../api/chain-view.js';
-import type { HeadView } from '../api/context.js';
+import { ChainView, canonicalHeads } from '../api/chain-view.js';
 import { methodTable } from '../api/dispatch.js';
 import { REGISTRY } from '../api/methods.js';
 import { ChainReader } from '../blockstore/chain-reader.js';
@@ -67,17 +66,8 @@ export async function runLeader(cfg: RoleConfig<'leader'>, store: Store, log: Lo
 
   // the leader serves three declared methods for followers, from its own head
   const reader = new ChainReader(store.blockstore);
-  const heads: HeadView = {
-    get head() {
-      return leader.currentHead;
-    },
-    async tipSetAtHeight(h, _from, prev) {
-      // the leader's head is the canonical chain of the index
-      const row = await store.index.canonicalAt(h, prev ? 'before' : 'after');
-      if (!row) throw new HandlerError(`no tipset at height ${h}`);
-      return reader.loadTipSet(row.key);
-    },
-  };
+  // the leader's head is the canonical chain of the index
+  const heads = canonicalHeads(store.index, reader, () => leader.currentHead);
   const view = new ChainView({
     reader,
     index: store.index,

@@ -19,10 +19,9 @@ import { Leader } from '../../leader/leader.js';
 import { CarReplaySource } from '../../leader/car-source.js';
 import { HeadNotifier } from '../../rpc/chain-notify.js';
 import { RpcServer } from '../../rpc/server.js';
-import { ChainView } from '../../api/chain-view.js';
+import { ChainView, canonicalHeads } from '../../api/chain-view.js';
 import { methodTable } from '../../api/dispatch.js';
 import { REGISTRY } from '../../api/methods.js';
-import { HandlerError } from '../../rpc/errors.js';
 import type { Store } from '../../store/open.js';
 
 const SCALE = Number(process.env.FUZZ_RUNS ?? 1);
@@ -42,16 +41,7 @@ before(async () => {
   const view = new ChainView({
     reader,
     index: store.index,
-    heads: {
-      get head() {
-        return leader.currentHead;
-      },
-      async tipSetAtHeight(h, _from, prev) {
-        const row = await store.index.canonicalAt(h, prev ? 'before' : 'after');
-        if (!row) throw new HandlerError(`no tipset at height ${h}`);
-        return reader.loadTipSet(row.key);
-      },
-    },
+    heads: canonicalHeads(store.index, reader, () => leader.currentHead),
     changes: notifier,
     cache: { get: (_m, _k, compute) => compute() },
     limits: { lookbackEpochs: 0, messageLookbackEpochs: 0 },

@@ -71,7 +71,7 @@ export const SETTINGS = {
   maxLagEpochs: setting('int', 'MAX_LAG_EPOCHS', 'max-lag-epochs', int(2), 'A WebSocket is pinned to a follower at most this many epochs behind the highest head, and a retried read may go to one (first choice for HTTP reads: a follower at the highest head).'),
   healthIntervalMs: setting('int', 'HEALTH_INTERVAL_MS', 'health-interval-ms', int(1000), "How often the balancer polls each follower's /health/readyz (ms)."),
   monotonicWaitMs: setting('int', 'MONOTONIC_WAIT_MS', 'monotonic-wait-ms', int(2000), 'How long the balancer holds a read for a follower to reach the highest head it already served (ms), so clients never see the head go back; after that the best follower answers.'),
-  rateLimit: setting('int', 'RATE_LIMIT', 'rate-limit', int(0), 'Per client IP, tokens per second the balancer admits; a call costs its method\'s class (light 1, standard 4, heavy 20; a batch the sum). Over it: HTTP 429 with Retry-After, JSON-RPC -32005. 0: no limit.'),
+  rateLimit: setting('int', 'RATE_LIMIT', 'rate-limit', int(0), 'Per client IP, tokens per second the balancer (or a follower serving clients directly) admits; a call costs its method\'s class (light 1, standard 4, heavy 20; a batch the sum). Over it: HTTP 429 with Retry-After, JSON-RPC -32005. 0: no limit.'),
   rateBurstSeconds: setting('int', 'RATE_BURST_SECONDS', 'rate-burst-seconds', int(2), 'Seconds of RATE_LIMIT a client may spend at once (the token bucket\'s size).'),
   maxWsPerIp: setting('int', 'MAX_WS_PER_IP', 'max-ws-per-ip', int(0), 'Most open WebSocket connections the balancer accepts from one client IP; more are answered -32005 and closed (1008). 0: no limit.'),
   wsMaxBufferedBytes: setting('int', 'WS_MAX_BUFFERED_BYTES', 'ws-max-buffered-bytes', int(8388608), 'Bytes of answers and notifications a WebSocket client may leave unread at the balancer before it is closed (a client that stops reading is dropped, as Lotus drops a slow subscriber).'),
@@ -90,7 +90,7 @@ export type SettingKey = keyof typeof SETTINGS;
 const STORE = ['storeUrl', 'embeddedPgDir', 'embeddedPgPort'] as const;
 const LOG = ['logLevel', 'logFormat'] as const;
 const LEADER = [...STORE, 'car', 'epochMs', 'fixturesDir', 'upstreamUrl', 'upstreamToken', 'backfillEpochs', 'fetchConcurrency', 'leaderHost', 'leaderPort', 'reconnectMaxMs', 'maxRequestBytes', ...LOG] as const;
-const FOLLOWER = [...STORE, 'leaderUrl', 'followerHost', 'followerPort', 'headPollMs', 'reconnectMaxMs', 'readyMaxLag', 'blockCacheBytes', 'maxRequestBytes', 'maxBatch', 'lookbackEpochs', 'messageLookbackEpochs', 'responseCacheBytes', 'verifyBlocks', 'corsOrigins', ...LOG] as const;
+const FOLLOWER = [...STORE, 'leaderUrl', 'followerHost', 'followerPort', 'headPollMs', 'reconnectMaxMs', 'readyMaxLag', 'blockCacheBytes', 'maxRequestBytes', 'maxBatch', 'lookbackEpochs', 'messageLookbackEpochs', 'responseCacheBytes', 'verifyBlocks', 'corsOrigins', 'rateLimit', 'rateBurstSeconds', ...LOG] as const;
 const LB = ['lbHost', 'lbPort', 'upstreams', 'maxLagEpochs', 'healthIntervalMs', 'monotonicWaitMs', 'rateLimit', 'rateBurstSeconds', 'maxWsPerIp', 'wsMaxBufferedBytes', 'retries', 'maxRequestBytes', 'fullNodeUrl', 'fullNodeToken', 'corsOrigins', ...LOG] as const;
 
 /**

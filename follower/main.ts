@@ -18,6 +18,7 @@ import { ResponseCache } from './response-cache.js';
 import { ChainView } from '../api/chain-view.js';
 import { methodTable } from '../api/dispatch.js';
 import { REGISTRY } from '../api/methods.js';
+import { RateLimiter } from '../api/rate-limit.js';
 
 /** A running follower. */
 export interface FollowerHandle {
@@ -55,6 +56,7 @@ export async function runFollower(cfg: RoleConfig<'follower'>, store: Store, log
     agent: 'fil-follower',
   });
   const rpcOpts = { log, metrics, maxBatch: cfg.maxBatch };
+  const rateLimiter = new RateLimiter(REGISTRY, { ratePerSecond: cfg.rateLimit, burstSeconds: cfg.rateBurstSeconds }, undefined, metrics);
   const v1 = new RpcServer(methodTable(REGISTRY, 'v1', view), rpcOpts);
   const v0 = new RpcServer(methodTable(REGISTRY, 'v0', view), rpcOpts);
   const readyLag = cfg.readyMaxLag;
@@ -64,6 +66,8 @@ export async function runFollower(cfg: RoleConfig<'follower'>, store: Store, log
     metrics,
     maxRequestBytes: cfg.maxRequestBytes,
     corsOrigins: cfg.corsOrigins,
+    // a follower can be the public endpoint on its own: the same per-IP limits as the balancer
+    admit: rateLimiter.enabled ? (ip, body) => rateLimiter.refusal(ip, body) : undefined,
     livez: () => ({ ok: true }),
     readyz: async () => {
       const head = tracker.head;

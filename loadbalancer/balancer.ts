@@ -23,7 +23,7 @@ import { notServedError } from '../api/dispatch.js';
 import type { ApiVersion } from '../api/registry.js';
 import { type RoutePlan, Router, mergeSplit } from './routing.js';
 import { registerCors } from '../rpc/cors.js';
-import { RateLimiter } from './rate-limit.js';
+import { RateLimiter } from '../api/rate-limit.js';
 
 /** Balancer options. */
 export interface BalancerOptions {
@@ -248,20 +248,9 @@ export async function runBalancer(opts: BalancerOptions, log: Logger): Promise<B
   const router = new Router(REGISTRY);
   /** Open WebSocket connections per client IP. */
   const wsPerIp = new Map<string, number>();
-  const limiter = new RateLimiter(REGISTRY, { ratePerSecond: opts.rateLimit ?? 0, burstSeconds: opts.rateBurstSeconds ?? 1 });
+  const limiter = new RateLimiter(REGISTRY, { ratePerSecond: opts.rateLimit ?? 0, burstSeconds: opts.rateBurstSeconds ?? 1 }, undefined, metrics);
 
-  /** null when `ip` may send `body` now; else the 429 answer (JSON-RPC -32005) and when to retry. */
-  const admit = (ip: string, body: string): { body: string; retryAfterSeconds: number } | null => {
-    if (!limiter.enabled) return null;
-    const a = limiter.take(ip, limiter.cost(body));
-    if (a.ok) return null;
-    metrics.rateLimited.inc();
-    const id = ((): string | number | null => {
-      const m = /^\s*\{[^]*?"id"\s*:\s*("(?:[^"\\]{0,64})"|-?\d{1,16})/.exec(body.slice(0, 4096));
-      return m ? JSON.parse(m[1]!) : null;
-    })();
-    return { retryAfterSeconds: a.retryAfterSeconds, body: serialize(errorResponse(id, LimitExceededError.code, `rate limit exceeded: this request costs ${a.cost} tokens at ${opts.rateLimit} per second; retry in ${a.retryAfterSeconds} s`)) };
-  };
+  const admit = (ip: string, body: string) => limiter.refusal(ip, body);
 
   /** POST a body to the full node (FULLNODE_URL's path when it names one), with FULLNODE_TOKEN. */
   const toFullNode = async (path: string, body: string): Promise<{ status: number; body: string }> => {

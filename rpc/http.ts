@@ -9,7 +9,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import websocket from '@fastify/websocket';
 import type { Logger } from '../common/logger.js';
 import type { Metrics } from '../common/metrics.js';
-import { type RpcServer, errorResponse, serialize } from './server.js';
+import { type Admit, type RpcServer, errorResponse, serialize } from './server.js';
 import { ParseError } from './errors.js';
 import { registerCors } from './cors.js';
 
@@ -26,6 +26,8 @@ export interface RpcHttpServerOptions {
   maxRequestBytes: number;
   /** CORS origins (`['*']`, a list, or `['none']`; default none). */
   corsOrigins?: readonly string[];
+  /** Rate limits: refused bodies get HTTP 429 with Retry-After (and the answer on a WebSocket). */
+  admit?: Admit;
   livez?: HealthCheck;
   readyz?: HealthCheck;
 }
@@ -54,6 +56,8 @@ export async function createRpcHttpServer(opts: RpcHttpServerOptions): Promise<F
     const rpc = opts.rpc[version] ?? opts.rpc.v1;
     app.post(`/rpc/${version}`, async (req, reply) => {
       const body = typeof req.body === 'string' ? req.body : '';
+      const refused = opts.admit?.(req.ip, body);
+      if (refused) return reply.code(429).header('retry-after', String(refused.retryAfterSeconds)).header('content-type', 'application/json').send(refused.body);
       const out = await rpc.handleHttp(body, { remote: req.ip });
       return reply.code(out.status).header('content-type', 'application/json').send(out.body);
     });
@@ -63,7 +67,7 @@ export async function createRpcHttpServer(opts: RpcHttpServerOptions): Promise<F
       method: 'GET',
       url: `/rpc/${version}`,
       handler: async (_req, reply) => reply.code(400).header('content-type', 'application/json').send(serialize(errorResponse(null, -32600, 'Invalid request'))),
-      wsHandler: (socket, req) => rpc.attachWebSocket(socket, req.ip),
+      wsHandler: (socket, req) => rpc.attachWebSocket(socket, req.ip, opts.admit),
     });
   }
 

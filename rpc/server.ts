@@ -58,6 +58,12 @@ export interface MethodSpec {
   label?: string;
 }
 
+/**
+ * A gate in front of every request body or WebSocket frame (rate limits): null to
+ * let it through, or the JSON-RPC answer to send instead and when to retry (seconds).
+ */
+export type Admit = (remote: string, body: string) => { body: string; retryAfterSeconds: number } | null;
+
 /** Server limits. */
 export interface RpcServerOptions {
   /** Max requests in one batch (default 100). */
@@ -176,7 +182,7 @@ export class RpcServer {
    * Serve JSON-RPC on a WebSocket: requests, batches, channels and xrpc.cancel.
    * Returns when the socket is set up; channels close when it does.
    */
-  attachWebSocket(ws: WebSocket, remote?: string): void {
+  attachWebSocket(ws: WebSocket, remote?: string, admit?: Admit): void {
     let nextChannel = 1;
     const channels = new Map<number, ChannelImpl>();
     const byRequest = new Map<string, ChannelImpl>();
@@ -190,6 +196,11 @@ export class RpcServer {
       const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
       if (nestedDeeperThan(text, MAX_JSON_DEPTH)) {
         sendRaw(tooDeepResponse());
+        return;
+      }
+      const refused = admit?.(remote ?? '', text);
+      if (refused) {
+        if (ws.readyState === ws.OPEN) ws.send(refused.body);
         return;
       }
       let parsed: unknown;

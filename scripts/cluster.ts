@@ -44,7 +44,8 @@ export async function runCluster(cfg: RoleConfig<'start'>): Promise<void> {
   for (let i = 0; i < n; i++) {
     const port = cfg.followerPort + i;
     followerUrls.push(`http://127.0.0.1:${port}`);
-    spawnChild(`follower-${i + 1}`, 'follower', childEnv('follower', cfg, { storeUrl, followerPort: port, leaderUrl: `ws://${cfg.leaderHost}:${leaderPort}/rpc/v1` }));
+    // behind the balancer, which limits each client: a follower sees only the balancer's address
+    spawnChild(`follower-${i + 1}`, 'follower', childEnv('follower', cfg, { storeUrl, followerPort: port, leaderUrl: `ws://${cfg.leaderHost}:${leaderPort}/rpc/v1`, rateLimit: 0 }));
   }
   spawnChild('lb', 'lb', childEnv('lb', cfg, { upstreams: followerUrls }));
   const lbUrl = `http://${cfg.lbHost}:${cfg.lbPort}/rpc/v1`;

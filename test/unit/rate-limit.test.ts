@@ -5,7 +5,11 @@ import '../helpers/watchdog.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { REGISTRY } from '../../api/methods.js';
-import { RateLimiter } from '../../loadbalancer/rate-limit.js';
+import { RateLimiter } from '../../api/rate-limit.js';
+import { RpcServer } from '../../rpc/server.js';
+import { createRpcHttpServer } from '../../rpc/http.js';
+import { createMetrics } from '../../common/metrics.js';
+import { silentLogger } from '../../common/logger.js';
 
 const body = (...methods: string[]) => JSON.stringify(methods.map((method, id) => ({ jsonrpc: '2.0', id, method, params: [] })));
 
@@ -32,4 +36,26 @@ test('a bucket refills at the rate, holds a burst, and says when to retry; IPs a
   now += 2000;
   assert.equal(rl.take('10.0.0.1', 50).ok, true, 'a call costlier than the bucket passes when the bucket is full');
   assert.equal(new RateLimiter(REGISTRY, { ratePerSecond: 0, burstSeconds: 1 }).take('x', 1e9).ok, true, '0 = off');
+});
+
+test('a follower alone applies the same limits: HTTP 429 with Retry-After and -32005 carrying the id, counted', async () => {
+  const metrics = createMetrics();
+  const limiter = new RateLimiter(REGISTRY, { ratePerSecond: 1, burstSeconds: 5 }, undefined, metrics);
+  const rpc = new RpcServer(new Map([['Filecoin.ChainHead', { params: 0, handler: () => 'head' }]]), { log: silentLogger(), metrics });
+  const app = await createRpcHttpServer({ rpc: { v1: rpc }, log: silentLogger(), metrics, maxRequestBytes: 1 << 20, admit: (ip, b) => limiter.refusal(ip, b) });
+  try {
+    const codes: number[] = [];
+    let last;
+    for (let i = 0; i < 50 && codes.at(-1) !== 429; i++) {
+      last = await app.inject({ method: 'POST', url: '/rpc/v1', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ jsonrpc: '2.0', id: `r${i}`, method: 'Filecoin.ChainHead', params: [] }) });
+      codes.push(last.statusCode);
+    }
+    assert.equal(codes.at(-1), 429);
+    assert.ok(codes.slice(0, -1).length >= 5 && codes.slice(0, -1).every((c) => c === 200));
+    assert.equal(last!.headers['retry-after'], '1');
+    assert.deepEqual(JSON.parse(last!.body), { error: { code: -32005, message: 'rate limit exceeded: this request costs 1 tokens at 1 per second; retry in 1 s' }, id: `r${codes.length - 1}`, jsonrpc: '2.0' });
+    assert.match(await metrics.registry.metrics(), /^filfollower_rate_limited_total 1$/m);
+  } finally {
+    await app.close();
+  }
 });

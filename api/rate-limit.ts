@@ -11,7 +11,10 @@
  * `--per-conn-rate-limit`.
  */
 import { LRUCache } from 'lru-cache';
-import { COST_WEIGHT, type Registry } from '../api/registry.js';
+import type { Metrics } from '../common/metrics.js';
+import { LimitExceededError } from '../rpc/errors.js';
+import { errorResponse, serialize } from '../rpc/server.js';
+import { COST_WEIGHT, type Registry } from './registry.js';
 
 /** Rate-limit settings. */
 export interface RateLimitOptions {
@@ -29,7 +32,12 @@ export class RateLimiter {
   private readonly buckets = new LRUCache<string, { tokens: number; at: number }>({ max: 100_000 });
   private readonly capacity: number;
 
-  constructor(private readonly registry: Registry, private readonly opts: RateLimitOptions, private readonly now: () => number = () => performance.now()) {
+  constructor(
+    private readonly registry: Registry,
+    private readonly opts: RateLimitOptions,
+    private readonly now: () => number = () => performance.now(),
+    private readonly metrics?: Metrics,
+  ) {
     this.capacity = opts.ratePerSecond * Math.max(1, opts.burstSeconds);
   }
 
@@ -64,5 +72,21 @@ export class RateLimiter {
       return { ok: true };
     }
     return { ok: false, cost, retryAfterSeconds: Math.max(1, Math.ceil((need - b.tokens) / this.opts.ratePerSecond)) };
+  }
+
+  /**
+   * null when `ip` may send `body` now; else the answer to send instead (JSON-RPC -32005,
+   * the request's id when it names one early in the body) and when to retry, for HTTP 429
+   * `Retry-After`. Counted in `filfollower_rate_limited_total`.
+   */
+  refusal(ip: string, body: string): { body: string; retryAfterSeconds: number } | null {
+    if (!this.enabled) return null;
+    const a = this.take(ip, this.cost(body));
+    if (a.ok) return null;
+    this.metrics?.rateLimited.inc();
+    const m = /^\s*\{[^]*?"id"\s*:\s*("(?:[^"\\]{0,64})"|-?\d{1,16})/.exec(body.slice(0, 4096));
+    const id = m ? (JSON.parse(m[1]!) as string | number) : null;
+    const message = `rate limit exceeded: this request costs ${a.cost} tokens at ${this.opts.ratePerSecond} per second; retry in ${a.retryAfterSeconds} s`;
+    return { retryAfterSeconds: a.retryAfterSeconds, body: serialize(errorResponse(id, LimitExceededError.code, message)) };
   }
 }

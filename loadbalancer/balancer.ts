@@ -162,8 +162,9 @@ export async function runBalancer(opts: BalancerOptions, log: Logger): Promise<B
     if (u.watcher || u.watching || stopped) return;
     u.watching = true;
     void (async () => {
+      let client: RpcWsClient | null = null;
       try {
-        const client = await RpcWsClient.connect(`${u.url.replace(/^http/, 'ws')}/rpc/v1`, { timeoutMs: 2000 });
+        client = await RpcWsClient.connect(`${u.url.replace(/^http/, 'ws')}/rpc/v1`, { timeoutMs: 2000 });
         client.onClose(() => {
           u.watcher = null;
           u.notified = null;
@@ -179,12 +180,14 @@ export async function runBalancer(opts: BalancerOptions, log: Logger): Promise<B
             u.notified = last!.Type === 'revert' ? h - 1 : h;
             metrics.upstreamHead.set({ upstream: u.url }, u.notified);
           },
-          () => client.close(),
+          () => client?.close(),
         );
         if (stopped) client.close();
         else u.watcher = client;
       } catch (e) {
-        // a follower without WebSocket (or restarting): its polled height is used meanwhile
+        // a follower without WebSocket (or restarting): its polled height is used meanwhile;
+        // a connection whose subscription failed is closed, not kept
+        client?.close();
         log.debug({ upstream: u.url, err: (e as Error).message }, 'cannot subscribe to follower head');
       } finally {
         u.watching = false;

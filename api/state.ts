@@ -272,7 +272,7 @@ export const STATE_METHODS: MethodDef[] = [
     name: 'Filecoin.StateSearchMsg',
     versions: ['v1'],
     summary: "Where a message executed, with its receipt, at or below `tsk`, within `limit` epochs (-1: no limit).",
-    params: [P.tipSetKey('tsk'), P.cid('msg'), P.epoch('limit', { optional: true, default: -1 }), P.opaque('allowReplaced', 'bool', { type: 'boolean' }, true)],
+    params: [P.tipSetKey('tsk'), P.cid('msg'), P.epoch('limit', { optional: true, default: -1 }), P.opaque('allowReplaced', '*bool', { type: 'boolean' }, true)],
     result: S.nullable(S.object('MsgLookup')),
     handler: async (ctx, [tsk, msg, limit]) => searchMsg(ctx, await ctx.tipSetFromKey(tsk), msg, limit),
   }),

@@ -204,15 +204,20 @@ export async function runBalancer(opts: BalancerOptions, log: Logger): Promise<B
     if (!stopped) void refresh();
   }, opts.healthIntervalMs);
 
-  /** Followers with a head within `lag` epochs of the highest, rotated round-robin. */
-  const eligible = (lag = opts.maxLagEpochs): Upstream[] => {
+  /** Followers with a head within `lag` epochs of the highest (in configuration order). */
+  const withinLag = (lag: number): Upstream[] => {
     const ready = ups.filter((u) => u.up && u.ready && u.height !== null);
     const best = Math.max(...ready.map((u) => u.height!), -1);
-    const ok = ready.filter((u) => u.height! >= best - lag);
-    if (ok.length === 0) return [];
-    const start = rr++ % ok.length;
-    return [...ok.slice(start), ...ok.slice(0, start)];
+    return ready.filter((u) => u.height! >= best - lag);
   };
+  /** The list rotated by one more step of the round-robin (one step per routing decision). */
+  const rotate = (list: Upstream[]): Upstream[] => {
+    if (list.length === 0) return list;
+    const start = rr++ % list.length;
+    return [...list.slice(start), ...list.slice(0, start)];
+  };
+  /** Followers within MAX_LAG_EPOCHS of the highest head, round-robin (WebSocket pins). */
+  const eligible = (): Upstream[] => rotate(withinLag(opts.maxLagEpochs));
 
   /**
    * Monotonic reads: the highest head any HTTP read was routed to. A read goes to a
@@ -224,12 +229,12 @@ export async function runBalancer(opts: BalancerOptions, log: Logger): Promise<B
   const readTargets = async (): Promise<Upstream[]> => {
     const deadline = Date.now() + (opts.monotonicWaitMs ?? 2000);
     for (;;) {
-      const at = eligible(0);
+      const at = withinLag(0);
       const best = at[0]?.height ?? -1;
       if (best >= floor || Date.now() >= deadline) {
         if (at.length > 0) floor = best;
-        // the followers at the head first, then the rest within the lag bound, for retries
-        return [...at, ...eligible().filter((u) => !at.includes(u))];
+        // the followers at the head first, round-robin, then the rest within the lag bound, for retries
+        return [...rotate(at), ...withinLag(opts.maxLagEpochs).filter((u) => !at.includes(u))];
       }
       await new Promise((r) => setTimeout(r, 20));
     }
@@ -252,8 +257,6 @@ export async function runBalancer(opts: BalancerOptions, log: Logger): Promise<B
   /** Open WebSocket connections per client IP. */
   const wsPerIp = new Map<string, number>();
   const limiter = new RateLimiter(REGISTRY, { ratePerSecond: opts.rateLimit ?? 0, burstSeconds: opts.rateBurstSeconds ?? 1 }, undefined, metrics);
-
-  const admit = (ip: string, body: string) => limiter.refusal(ip, body);
 
   /** POST a body to the full node (FULLNODE_URL's path when it names one), with FULLNODE_TOKEN. */
   const toFullNode = async (path: string, body: string): Promise<{ status: number; body: string }> => {
@@ -342,7 +345,7 @@ export async function runBalancer(opts: BalancerOptions, log: Logger): Promise<B
     const path = `/rpc/${version}`;
     app.post(path, async (req, reply) => {
       const body = typeof req.body === 'string' ? req.body : '';
-      const refused = admit(req.ip, body);
+      const refused = limiter.refusal(req.ip, body);
       if (refused) return reply.code(429).header('retry-after', String(refused.retryAfterSeconds)).header('content-type', 'application/json').send(refused.body);
       const out = await forward(path, version, body);
       return reply.code(out.status).header('content-type', 'application/json').header('x-upstream', out.upstream).send(out.body);
@@ -387,7 +390,7 @@ export async function runBalancer(opts: BalancerOptions, log: Logger): Promise<B
     const upstream = new WebSocket(target.url.replace(/^http/, 'ws') + path, { maxPayload: 256 << 20 });
     const early: Array<{ data: unknown; binary: boolean }> = [];
     client.on('message', (data, binary) => {
-      const refused = binary ? null : admit(remote, String(data));
+      const refused = binary ? null : limiter.refusal(remote, String(data));
       if (refused) {
         if (client.readyState === WebSocket.OPEN) client.send(refused.body);
         return;

@@ -111,17 +111,6 @@ export class LimitExceededError extends RpcError {
   }
 }
 
-/**
- * Data that can never become valid by asking again: a block whose bytes do not
- * decode, a CAR that is malformed. Retrying it is a loop, not a recovery.
- */
-export class FatalDataError extends Error {
-  constructor(message: string, cause?: unknown) {
-    super(message, cause === undefined ? undefined : { cause });
-    this.name = 'FatalDataError';
-  }
-}
-
 /** Node.js / undici / pg error codes of a connection that failed or dropped. */
 const TRANSIENT_CODES = new Set([
   'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND',
@@ -131,15 +120,13 @@ const TRANSIENT_CODES = new Set([
 
 /**
  * Whether retrying the operation that threw `e` may succeed: an {@link RpcError}
- * says so itself; a {@link FatalDataError} or an error named as a decode or format
- * error (`DecodeError`, `CarFormatError`, a TypeError/RangeError of our own code)
+ * says so itself; an error named as a decode or format error (`DecodeError`, `CarFormatError`, a TypeError/RangeError of our own code)
  * never will; connection failures and anything else unknown may (a store or
  * upstream that is away comes back). Follows `cause` chains.
  */
 export function isRetryable(e: unknown): boolean {
   for (let cur: unknown = e, depth = 0; cur && depth < 8; cur = (cur as { cause?: unknown }).cause, depth++) {
     if (cur instanceof RpcError) return cur.retryable || cur.code === ErrorCode.Internal;
-    if (cur instanceof FatalDataError) return false;
     const name = (cur as Error).name;
     if (name === 'DecodeError' || name === 'CarFormatError' || name === 'TypeError' || name === 'RangeError' || name === 'SyntaxError') return false;
     const code = (cur as { code?: unknown }).code;

@@ -106,9 +106,8 @@ export class RpcServer {
   private register(name: string, spec: MethodSpec): void {
     const min = spec.minParams ?? spec.params;
     const label = spec.label ?? name;
-    // every served method shows in /debug/metrics from the start, at zero
+    // every served method shows in /debug/metrics from the start, at zero (errors appear with their code)
     this.opts.metrics?.rpcRequests.inc({ method: label, code: '0' }, 0);
-    this.opts.metrics?.rpcErrors.inc({ method: label, code: String(MethodNotFoundError.code) }, 0);
     this.server.addMethodAdvanced(name, async (request, sp) => {
       const started = process.hrtime.bigint();
       let code = 0;

@@ -75,6 +75,16 @@ test('eth_syncing (one declaration) is in every follower\'s metrics from the sta
   assert.equal(alias.body.result, false);
 });
 
+test('with both followers at the head, reads through the balancer alternate between them', async () => {
+  const seen: string[] = [];
+  for (let i = 0; i < 10; i++) {
+    const res = await fetch(cluster.lbUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: i, method: 'Filecoin.ChainHead', params: [] }) });
+    assert.equal(((await res.json()) as { result: { Height: number } }).result.Height, 341);
+    seen.push(res.headers.get('x-upstream')!);
+  }
+  assert.deepEqual(new Set(seen), new Set(cluster.followerUrls), `answered by ${seen.join(', ')}`);
+});
+
 test('Filecoin.Discover and rpc.discover answer the OpenRPC document of the path, valid and complete', async () => {
   for (const version of ['v1', 'v0'] as const) {
     const url = cluster.lbUrl.replace('/rpc/v1', `/rpc/${version}`);

@@ -5,7 +5,7 @@
 import '../helpers/watchdog.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ActorNotFoundError, ErrorCode, FatalDataError, HandlerError, InternalError, InvalidParamsError, LimitExceededError, RpcError, isRetryable } from '../../rpc/errors.js';
+import { ActorNotFoundError, ErrorCode, HandlerError, InternalError, InvalidParamsError, LimitExceededError, RpcError, isRetryable } from '../../rpc/errors.js';
 import { DecodeError } from '../../chain/types.js';
 
 test("codes are Lotus's (api/api_errors.go from go-jsonrpc's FirstUserCode = 2; go-jsonrpc's own)", () => {
@@ -26,7 +26,7 @@ test('errors keep their cause', () => {
 
 test('retryable vs fatal: decode errors stop the retry loop, outages do not', () => {
   assert.equal(isRetryable(new DecodeError('block header', 'expected 16 fields, got 3')), false);
-  assert.equal(isRetryable(new FatalDataError('bad block')), false);
+  assert.equal(isRetryable(Object.assign(new Error('CAR truncated'), { name: 'CarFormatError' })), false);
   assert.equal(isRetryable(new Error('wrapped', { cause: new DecodeError('message', 'x') })), false, 'follows causes');
   assert.equal(isRetryable(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })), true);
   assert.equal(isRetryable(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' })), true);

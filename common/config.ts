@@ -54,6 +54,7 @@ export const SETTINGS = {
   leaderPort: setting('int', 'LEADER_PORT', 'leader-port', int(1235), "Port of the leader's JSON-RPC (ChainNotify, ChainHead)."),
   leaderUrl: setting('string', 'LEADER_URL', 'leader-url', str('ws://127.0.0.1:1235/rpc/v1').transform((v): string | undefined => (v === 'none' ? undefined : v)), 'WebSocket URL of the leader a follower subscribes to (`none`: poll the head row only).'),
   followers: setting('int', 'FOLLOWERS', 'followers', int(2), 'Number of followers `start` runs.'),
+  restartMs: setting('int', 'RESTART_MS', 'restart-ms', int(1000), '`start`: a role that dies is started again after this many ms, doubling while it keeps dying within 10 s of its start, up to 30 s (0: stop the whole cluster instead).'),
   followerHost: setting('string', 'FOLLOWER_HOST', 'host', str('127.0.0.1'), 'Address a follower listens on.'),
   followerPort: setting('int', 'FOLLOWER_PORT', 'port', int(1240), 'Follower port (`start` gives follower i the port FOLLOWER_PORT+i).'),
   headPollMs: setting('int', 'HEAD_POLL_MS', 'head-poll-ms', int(2000), "How often a follower polls the store's head row (ms), besides ChainNotify."),
@@ -98,6 +99,8 @@ const LB = ['lbHost', 'lbPort', 'upstreams', 'maxLagEpochs', 'healthIntervalMs',
  * leader's URL (from LEADER_HOST/LEADER_PORT) and the balancer's follower list.
  */
 export const START_DERIVED = ['leaderUrl', 'upstreams'] as const;
+/** Settings only `start` reads (how it runs its children). */
+const START_ONLY = ['followers', 'restartMs'] as const;
 
 /** Which settings each role reads. `start` reads every setting of its children but the derived ones. */
 export const ROLES = {
@@ -106,7 +109,7 @@ export const ROLES = {
   lb: LB,
   migrate: [...STORE, ...LOG],
   import: [...STORE, ...LOG],
-  start: [...new Set([...LEADER, ...FOLLOWER, ...LB, 'followers'])].filter((k) => !(START_DERIVED as readonly string[]).includes(k)) as Array<Exclude<(typeof LEADER)[number] | (typeof FOLLOWER)[number] | (typeof LB)[number] | 'followers', (typeof START_DERIVED)[number]>>,
+  start: [...new Set([...LEADER, ...FOLLOWER, ...LB, ...START_ONLY])].filter((k) => !(START_DERIVED as readonly string[]).includes(k)) as Array<Exclude<(typeof LEADER)[number] | (typeof FOLLOWER)[number] | (typeof LB)[number] | (typeof START_ONLY)[number], (typeof START_DERIVED)[number]>>,
 } as const;
 
 /** A subcommand that reads settings. */

@@ -2,8 +2,9 @@
  * `fil-follower start`: the whole cluster on one machine. Starts the embedded
  * PostgreSQL (unless STORE_URL is set), runs migrations, then spawns a leader,
  * N followers and the load balancer as child processes, prints where each
- * listens, shows the head advancing through the balancer, and on Ctrl-C (or
- * SIGTERM) stops every process it started, then the database.
+ * listens, shows the head advancing through the balancer, starts again a role
+ * that dies (RESTART_MS), and on Ctrl-C (or SIGTERM) stops every process it
+ * started, then the database.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +17,10 @@ import { resolveCarPath } from '../leader/main.js';
 import exitHook from 'async-exit-hook';
 
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'cli.js');
+/** A child that lived this long before dying is restarted after RESTART_MS again (ms). */
+const RESTART_STABLE_MS = 10_000;
+/** Longest wait before restarting a child that keeps dying (ms). */
+const RESTART_MAX_MS = 30_000;
 
 /** Run the cluster until SIGINT/SIGTERM. Resolves after everything stopped. */
 export async function runCluster(cfg: RoleConfig<'start'>): Promise<void> {
@@ -26,15 +31,31 @@ export async function runCluster(cfg: RoleConfig<'start'>): Promise<void> {
 
   const children: Array<{ name: string; proc: ChildProcess }> = [];
   // every setting reaches its child by environment (secrets never on argv, where `ps` shows them)
-  const spawnChild = (name: string, role: 'leader' | 'follower' | 'lb', env: NodeJS.ProcessEnv): void => {
+  const spawnChild = (name: string, role: 'leader' | 'follower' | 'lb', env: NodeJS.ProcessEnv, delayMs = cfg.restartMs): void => {
+    const startedAt = Date.now();
     const proc = spawn(process.execPath, [CLI, role], { env, stdio: ['ignore', 'inherit', 'inherit'] });
-    children.push({ name, proc });
+    const entry = children.find((c) => c.name === name);
+    if (entry) entry.proc = proc;
+    else children.push({ name, proc });
     proc.on('exit', (code, signal) => {
       if (stopping) return;
-      // a role died: stop the rest and exit non-zero rather than run half a cluster
-      log.error({ child: name, code, signal }, 'child process exited; stopping the cluster');
-      process.exitCode = 1;
-      process.kill(process.pid, 'SIGTERM');
+      if (cfg.restartMs === 0) {
+        // no restarts: stop the rest and exit non-zero rather than run half a cluster
+        log.error({ child: name, code, signal }, 'child process exited; stopping the cluster');
+        process.exitCode = 1;
+        process.kill(process.pid, 'SIGTERM');
+        return;
+      }
+      // every role is crash-safe (followers are stateless, the leader resumes from the
+      // store's head row), so a role that died is started again, backing off while it
+      // keeps dying soon after its start
+      const quick = Date.now() - startedAt < RESTART_STABLE_MS;
+      const next = quick ? Math.min(delayMs * 2, RESTART_MAX_MS) : cfg.restartMs;
+      const wait = quick ? delayMs : cfg.restartMs;
+      log.warn({ child: name, code, signal, restartInMs: wait }, 'child process exited; starting it again');
+      setTimeout(() => {
+        if (!stopping) spawnChild(name, role, env, next);
+      }, wait).unref();
     });
   };
   const leaderPort = cfg.leaderPort;

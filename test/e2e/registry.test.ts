@@ -21,8 +21,7 @@ import { REGISTRY } from '../../api/methods.js';
 import { openRpcDocument } from '../../api/docs.js';
 import { CarReplaySource } from '../../leader/car-source.js';
 import { fixture } from '../../common/paths.js';
-import { freePort, post, rpc, startCluster, type TestCluster, waitFor } from '../helpers/cluster.js';
-import { descendants } from '../helpers/watchdog.js';
+import { freePort, post, rolePids, rpc, startCluster, type TestCluster, waitFor } from '../helpers/cluster.js';
 
 const CAR = fixture('chain', 'mainnet-h0-341.car');
 const TOKEN = 'test-token-5f1c';
@@ -218,14 +217,11 @@ test('ChainStatObj of the genesis header counts the blocks and bytes reachable f
 });
 
 test("settings reach start's children by environment; no secret is on any command line", async () => {
-  const pids = descendants(cluster.proc.pid!);
   const env = (pid: number): Record<string, string> =>
     Object.fromEntries(readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
-  const roles = pids
-    .map((pid) => ({ pid, argv: readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean) }))
-    .filter((p) => p.argv.some((a) => a.endsWith('cli.js')));
+  const roles = [...rolePids(cluster, 'follower'), ...rolePids(cluster, 'leader'), ...rolePids(cluster, 'lb')];
   for (const p of roles) assert.ok(!p.argv.join(' ').includes(TOKEN), `no token on argv: ${p.argv.join(' ')}`);
-  const byRole = (r: string) => roles.filter((p) => p.argv.at(-1) === r);
+  const byRole = (r: 'follower' | 'leader' | 'lb') => rolePids(cluster, r);
   assert.equal(byRole('follower').length, 2);
   assert.equal(byRole('leader').length, 1);
   assert.equal(byRole('lb').length, 1);

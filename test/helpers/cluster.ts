@@ -4,11 +4,12 @@
  * and stops it by PID.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectPath } from '../../common/paths.js';
+import { descendants } from './watchdog.js';
 
 /** A free TCP port on 127.0.0.1 (and the `n - 1` after it, checked free too). */
 export async function freePort(n = 1): Promise<number> {
@@ -164,4 +165,24 @@ export async function waitFor<T>(fn: () => Promise<T>, timeoutMs: number, what: 
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+}
+
+/** A role process under a running `start`: its PID and its argv (read from /proc). */
+export interface RoleProcess {
+  pid: number;
+  argv: string[];
+}
+
+/** The processes of one role (`leader`, `follower`, `lb`) `start` runs now, in PID order. */
+export function rolePids(cluster: TestCluster, role: 'leader' | 'follower' | 'lb'): RoleProcess[] {
+  const out: RoleProcess[] = [];
+  for (const pid of descendants(cluster.proc.pid!)) {
+    try {
+      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+      if (argv.some((a) => a.endsWith('cli.js')) && argv.at(-1) === role) out.push({ pid, argv });
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  return out.sort((a, b) => a.pid - b.pid);
 }

@@ -105,9 +105,11 @@ async function startClusterOnce(opts: ClusterOptions = {}): Promise<TestCluster>
     ...(opts.car ? ['--car', opts.car] : []),
     ...(opts.extra ?? []),
   ];
-  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn', ...opts.env };
+  // the store is the cluster's own embedded PostgreSQL unless the test names one in opts.env
+  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn' };
   delete env.STORE_URL;
   delete env.DATABASE_URL;
+  Object.assign(env, opts.env);
   // its own process group: a stop that has to force it takes its children (leader,
   // followers, balancer, PostgreSQL) down with it instead of leaving them reparented
   const proc = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });

@@ -35,27 +35,47 @@ export interface ChainMessage {
 }
 
 
-/** Cache sizes, in entries. */
+/** Bounds of a {@link ChainReader}'s decoded-object caches. */
 export interface ChainReaderOptions {
-  headerCache?: number;
-  tipsetCache?: number;
-  messagesCache?: number;
+  /**
+   * Bytes of decoded headers, tipsets and message lists kept (default 256 MiB):
+   * an eighth for headers, an eighth for tipsets, three eighths each for block and
+   * tipset message lists. Sizes are the encoded bytes plus a fixed per-object
+   * overhead, so a tipset of many blocks or a block of large messages costs what
+   * it holds, and no key (a 64-block TipSetKey) can grow a cache past its bound.
+   */
+  cacheBytes?: number;
 }
+
+/** Estimated heap cost of a decoded object beyond its encoded bytes (bytes). */
+const OBJECT_OVERHEAD = 256;
 
 /** Typed, cached chain reads. */
 export class ChainReader {
-  private readonly headers: LRUCache<string, BlockHeader>;
+  private readonly headers: LRUCache<string, { header: BlockHeader; size: number }>;
   private readonly tipsets: LRUCache<string, TipSet>;
   private readonly msgs: LRUCache<string, BlockMessages>;
   private readonly tsMsgs: LRUCache<string, ChainMessage[]>;
+  /** Encoded size of each decoded message (bytes), for the message caches' bounds. */
+  private readonly messageSize = new WeakMap<object, number>();
 
   constructor(readonly blockstore: Blockstore, opts: ChainReaderOptions = {}) {
-    this.headers = new LRUCache({ max: opts.headerCache ?? 20_000 });
-    this.tipsets = new LRUCache({ max: opts.tipsetCache ?? 5_000 });
-    // message lists are bounded by total message count, not by list count
-    const msgCount = opts.messagesCache ?? 200_000;
-    this.msgs = new LRUCache({ maxSize: msgCount, sizeCalculation: (v) => 1 + v.bls.length + v.secpk.length });
-    this.tsMsgs = new LRUCache({ maxSize: msgCount, sizeCalculation: (v) => 1 + v.length });
+    const total = opts.cacheBytes ?? 256 << 20;
+    const eighth = Math.max(1, Math.floor(total / 8));
+    const sizeOfMessages = (ms: ReadonlyArray<{ message?: Message; signed?: SignedMessage | null }>): number =>
+      ms.reduce((n, m) => n + (this.messageSize.get((m.signed ?? m.message)!) ?? 1024) + 64, OBJECT_OVERHEAD);
+    this.headers = new LRUCache({ maxSize: eighth, sizeCalculation: (v) => v.size });
+    this.tipsets = new LRUCache({
+      maxSize: eighth,
+      sizeCalculation: (ts) => ts.blocks.reduce((n, b) => n + (this.headers.peek(b.cid.toString())?.size ?? 1024), OBJECT_OVERHEAD),
+    });
+    this.msgs = new LRUCache({ maxSize: 3 * eighth, sizeCalculation: (v) => sizeOfMessages([...v.bls, ...v.secpk]) });
+    this.tsMsgs = new LRUCache({ maxSize: 3 * eighth, sizeCalculation: (v) => sizeOfMessages(v) });
+  }
+
+  /** What each cache holds now, in its estimated bytes (see {@link ChainReaderOptions}). */
+  cachedBytes(): { headers: number; tipsets: number; blockMessages: number; tipsetMessages: number } {
+    return { headers: this.headers.calculatedSize, tipsets: this.tipsets.calculatedSize, blockMessages: this.msgs.calculatedSize, tipsetMessages: this.tsMsgs.calculatedSize };
   }
 
   /** Raw block bytes. @throws BlockNotFoundError */
@@ -69,10 +89,11 @@ export class ChainReader {
   async getHeader(cid: CID): Promise<BlockHeader> {
     const k = cid.toString();
     const hit = this.headers.get(k);
-    if (hit) return hit;
-    const h = decodeBlockHeader(await this.getBlock(cid));
-    this.headers.set(k, h);
-    return h;
+    if (hit) return hit.header;
+    const bytes = await this.getBlock(cid);
+    const header = decodeBlockHeader(bytes);
+    this.headers.set(k, { header, size: bytes.length + OBJECT_OVERHEAD });
+    return header;
   }
 
   /**
@@ -88,7 +109,7 @@ export class ChainReader {
     if (missing.length > 1) {
       const got = await this.blockstore.getMany(missing);
       got.forEach((b, i) => {
-        if (b) this.headers.set(missing[i]!.toString(), decodeBlockHeader(b));
+        if (b) this.headers.set(missing[i]!.toString(), { header: decodeBlockHeader(b), size: b.length + OBJECT_OVERHEAD });
       });
     }
     const blocks = await Promise.all(key.map(async (cid) => ({ cid, header: await this.getHeader(cid) })));
@@ -155,13 +176,17 @@ export class ChainReader {
       bls: blsCids.map((cid, i) => {
         const b = blsBytes[i];
         if (!b) throw new BlockNotFoundError(cid);
-        return { cid, message: decodeChainMessage(b).message };
+        const message = decodeChainMessage(b).message;
+        this.messageSize.set(message, b.length);
+        return { cid, message };
       }),
       secpk: secpCids.map((cid, i) => {
         const b = secpBytes[i];
         if (!b) throw new BlockNotFoundError(cid);
         const d = decodeChainMessage(b);
         if (!d.signed) throw new Error(`secp message ${cid.toString()} is not a SignedMessage`);
+        this.messageSize.set(d.signed, b.length);
+        this.messageSize.set(d.signed.message, b.length);
         return { cid, signed: d.signed };
       }),
     };

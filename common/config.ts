@@ -65,6 +65,7 @@ export const SETTINGS = {
   maxBatch: setting('int', 'MAX_BATCH', 'max-batch', int(100), 'Most requests in one JSON-RPC batch.'),
   lookbackEpochs: setting('int', 'LOOKBACK_EPOCHS', 'lookback-epochs', int(0), "Oldest epoch reachable below the head for height lookups (0 = unlimited), like lotus-gateway's lookback cap."),
   messageLookbackEpochs: setting('int', 'MESSAGE_LOOKBACK_EPOCHS', 'message-lookback-epochs', int(0), "How far below the head StateSearchMsg looks when the caller passes limit -1 (0 = unlimited), like lotus-gateway's message lookback."),
+  chainCacheBytes: setting('int', 'CHAIN_CACHE_BYTES', 'chain-cache-bytes', int(268435456), 'Bytes of decoded headers, tipsets and message lists a follower caches (LRU, sized by encoded bytes plus overhead).'),
   responseCacheBytes: setting('int', 'RESPONSE_CACHE_BYTES', 'response-cache-bytes', int(134217728), 'Bytes of JSON answers a follower caches (immutable ones only, keyed by CID or TipSetKey; answers over 1 MiB are not cached).'),
   lbHost: setting('string', 'LB_HOST', 'lb-host', str('127.0.0.1'), 'Address the load balancer listens on.'),
   lbPort: setting('int', 'LB_PORT', 'lb-port', int(1234), 'Port of the load balancer (`/rpc/v1`, `/rpc/v0`).'),
@@ -75,7 +76,7 @@ export const SETTINGS = {
   rateLimit: setting('int', 'RATE_LIMIT', 'rate-limit', int(0), 'Per client IP, tokens per second the balancer (or a follower serving clients directly) admits; a call costs its method\'s class (light 1, standard 4, heavy 20; a batch the sum). Over it: HTTP 429 with Retry-After, JSON-RPC -32005. 0: no limit.'),
   rateBurstSeconds: setting('int', 'RATE_BURST_SECONDS', 'rate-burst-seconds', int(2), 'Seconds of RATE_LIMIT a client may spend at once (the token bucket\'s size).'),
   maxWsPerIp: setting('int', 'MAX_WS_PER_IP', 'max-ws-per-ip', int(0), 'Most open WebSocket connections the balancer accepts from one client IP; more are answered -32005 and closed (1008). 0: no limit.'),
-  wsMaxBufferedBytes: setting('int', 'WS_MAX_BUFFERED_BYTES', 'ws-max-buffered-bytes', int(8388608), 'Bytes of answers and notifications a WebSocket client may leave unread at the balancer before it is closed (a client that stops reading is dropped, as Lotus drops a slow subscriber).'),
+  wsMaxBufferedBytes: setting('int', 'WS_MAX_BUFFERED_BYTES', 'ws-max-buffered-bytes', int(8388608), 'Bytes of answers and notifications a WebSocket client may leave unread before it is closed (a client that stops reading is dropped, as Lotus drops a slow subscriber); on followers and the leader a subscription whose unread values pass a quarter of this is closed (xrpc.ch.close).'),
   retries: setting('int', 'LB_RETRIES', 'retries', int(2), 'Extra followers the balancer tries when one refuses the connection.'),
   fullNodeUrl: setting('string', 'FULLNODE_URL', 'fullnode-url', optional(), 'HTTP URL of a full node for methods followers cannot serve (execution, mempool). Unset: those answer -32601.', { secret: true }),
   fullNodeToken: setting('string', 'FULLNODE_TOKEN', 'fullnode-token', optional(), 'Bearer token the balancer sends to FULLNODE_URL (write permission for MpoolPush). Prefer the environment variable: flags show in `ps`.', { secret: true }),
@@ -90,8 +91,8 @@ export type SettingKey = keyof typeof SETTINGS;
 
 const STORE = ['storeUrl', 'embeddedPgDir', 'embeddedPgPort'] as const;
 const LOG = ['logLevel', 'logFormat'] as const;
-const LEADER = [...STORE, 'car', 'epochMs', 'fixturesDir', 'upstreamUrl', 'upstreamToken', 'backfillEpochs', 'fetchConcurrency', 'leaderHost', 'leaderPort', 'reconnectMaxMs', 'maxRequestBytes', ...LOG] as const;
-const FOLLOWER = [...STORE, 'leaderUrl', 'followerHost', 'followerPort', 'headPollMs', 'reconnectMaxMs', 'readyMaxLag', 'blockCacheBytes', 'maxRequestBytes', 'maxBatch', 'lookbackEpochs', 'messageLookbackEpochs', 'responseCacheBytes', 'verifyBlocks', 'corsOrigins', 'rateLimit', 'rateBurstSeconds', ...LOG] as const;
+const LEADER = [...STORE, 'car', 'epochMs', 'fixturesDir', 'upstreamUrl', 'upstreamToken', 'backfillEpochs', 'fetchConcurrency', 'leaderHost', 'leaderPort', 'reconnectMaxMs', 'maxRequestBytes', 'wsMaxBufferedBytes', ...LOG] as const;
+const FOLLOWER = [...STORE, 'leaderUrl', 'followerHost', 'followerPort', 'headPollMs', 'reconnectMaxMs', 'readyMaxLag', 'blockCacheBytes', 'chainCacheBytes', 'maxRequestBytes', 'maxBatch', 'lookbackEpochs', 'messageLookbackEpochs', 'responseCacheBytes', 'verifyBlocks', 'corsOrigins', 'rateLimit', 'rateBurstSeconds', 'wsMaxBufferedBytes', ...LOG] as const;
 const LB = ['lbHost', 'lbPort', 'upstreams', 'maxLagEpochs', 'healthIntervalMs', 'monotonicWaitMs', 'rateLimit', 'rateBurstSeconds', 'maxWsPerIp', 'wsMaxBufferedBytes', 'retries', 'maxRequestBytes', 'fullNodeUrl', 'fullNodeToken', 'corsOrigins', ...LOG] as const;
 
 /**

@@ -54,7 +54,7 @@ export function createMetrics(prefix = 'filfollower_'): Metrics {
     subscribers: new client.Gauge({ name: `${prefix}chainnotify_subscribers`, help: 'Open ChainNotify channels', registers: r }),
     upstreamUp: new client.Gauge({ name: `${prefix}upstream_up`, help: '1 when an upstream (leader, follower) is reachable and ready', labelNames: ['upstream'], registers: r }),
     upstreamHead: new client.Gauge({ name: `${prefix}upstream_head_height_epochs`, help: 'Head height last reported by an upstream', labelNames: ['upstream'], registers: r }),
-    slowClientsClosed: new client.Counter({ name: `${prefix}ws_slow_clients_closed_total`, help: 'WebSocket clients the balancer closed because they stopped reading (unread answers over WS_MAX_BUFFERED_BYTES)', registers: r }),
+    slowClientsClosed: new client.Counter({ name: `${prefix}ws_slow_clients_closed_total`, help: 'WebSocket clients closed because they stopped reading (unread answers over WS_MAX_BUFFERED_BYTES)', registers: r }),
     rateLimited: new client.Counter({ name: `${prefix}rate_limited_total`, help: 'Requests and WebSocket frames refused by the per-IP rate limit (HTTP 429 / -32005)', registers: r }),
     corruptBlocks: new client.Counter({ name: `${prefix}corrupt_blocks_total`, help: 'Blocks read from the store whose bytes did not match their CID (refused, not served)', registers: r }),
     proxied: new client.Counter({ name: `${prefix}proxied_requests_total`, help: 'Requests forwarded by the balancer, by upstream and outcome', labelNames: ['upstream', 'outcome'], registers: r }),

@@ -38,7 +38,7 @@ export async function runFollower(cfg: RoleConfig<'follower'>, store: Store, log
   // verified below the cache: nothing unverified is cached or served
   const source = cfg.verifyBlocks ? new VerifiedBlockstore(store.blockstore, metrics) : store.blockstore;
   const blockstore = new CachedBlockstore(source, cfg.blockCacheBytes, metrics);
-  const reader = new ChainReader(blockstore);
+  const reader = new ChainReader(blockstore, { cacheBytes: cfg.chainCacheBytes });
   let view: ChainView | null = null;
   const notifier = new HeadNotifier(() => view?.prefix ?? 't');
   const tracker = new HeadTracker(
@@ -55,7 +55,7 @@ export async function runFollower(cfg: RoleConfig<'follower'>, store: Store, log
     limits: { lookbackEpochs: cfg.lookbackEpochs, messageLookbackEpochs: cfg.messageLookbackEpochs },
     agent: 'fil-follower',
   });
-  const rpcOpts = { log, metrics, maxBatch: cfg.maxBatch };
+  const rpcOpts = { log, metrics, maxBatch: cfg.maxBatch, maxBufferedBytes: cfg.wsMaxBufferedBytes };
   const rateLimiter = new RateLimiter(REGISTRY, { ratePerSecond: cfg.rateLimit, burstSeconds: cfg.rateBurstSeconds }, undefined, metrics);
   const v1 = new RpcServer(methodTable(REGISTRY, 'v1', view), rpcOpts);
   const v0 = new RpcServer(methodTable(REGISTRY, 'v0', view), rpcOpts);

@@ -80,7 +80,7 @@ export async function runLeader(cfg: RoleConfig<'leader'>, store: Store, log: Lo
   const methods = methodTable(REGISTRY, 'v1', view, ['Filecoin.ChainNotify', 'Filecoin.ChainHead', 'Filecoin.Version']);
   let fatal: Error | null = null;
   let sync: UpstreamSync | undefined;
-  const rpc = new RpcServer(methods, { log, metrics });
+  const rpc = new RpcServer(methods, { log, metrics, maxBufferedBytes: cfg.wsMaxBufferedBytes });
   const app = await createRpcHttpServer({
     rpc: { v1: rpc },
     log,

@@ -72,6 +72,13 @@ export interface RpcServerOptions {
   channelBuffer?: number;
   /** Max open channels (subscriptions) per WebSocket connection (default 16, as lotus-gateway). */
   maxChannels?: number;
+  /**
+   * Bytes of answers and channel values a WebSocket may leave unsent (queued in
+   * the process, `ws.bufferedAmount`) before it is closed as a reader that stopped
+   * (default 8 MiB). A channel whose own unsent values pass a quarter of this is
+   * closed as slow (xrpc.ch.close), like a channel whose 16 values are unsent.
+   */
+  maxBufferedBytes?: number;
   log: Logger;
   metrics?: Metrics;
 }
@@ -86,11 +93,13 @@ export class RpcServer {
   private readonly maxBatch: number;
   private readonly channelBuffer: number;
   private readonly maxChannels: number;
+  private readonly maxBufferedBytes: number;
 
   constructor(methods: Map<string, MethodSpec>, private readonly opts: RpcServerOptions) {
     this.maxBatch = opts.maxBatch ?? 100;
     this.channelBuffer = opts.channelBuffer ?? 16;
     this.maxChannels = opts.maxChannels ?? 16;
+    this.maxBufferedBytes = opts.maxBufferedBytes ?? 8 << 20;
     this.server.mapErrorToJSONRPCErrorResponse = (id: JSONRPCID, error: unknown): JSONRPCErrorResponse => {
       if (error instanceof RpcError || error instanceof JSONRPCErrorException) {
         return errorResponse(id, error.code, error.message);
@@ -187,9 +196,19 @@ export class RpcServer {
     const byRequest = new Map<string, ChannelImpl>();
     const cancelledEarly = new Set<string>();
     this.opts.metrics?.wsConnections.inc();
-    const sendRaw = (msg: unknown, cb?: (err?: Error) => void): void => {
-      if (ws.readyState !== ws.OPEN) return;
-      ws.send(Array.isArray(msg) ? `[${msg.map(serialize).join(',')}]` : serialize(msg), cb);
+    /** Send one frame; returns its size in bytes (0 when the socket is gone or was just closed as slow). */
+    const sendRaw = (msg: unknown, cb?: (err?: Error) => void): number => {
+      if (ws.readyState !== ws.OPEN) return 0;
+      if (ws.bufferedAmount > this.maxBufferedBytes) {
+        // the client stopped reading: drop it rather than buffer for it without end
+        this.opts.metrics?.slowClientsClosed.inc();
+        this.opts.log.info({ remote, bufferedBytes: ws.bufferedAmount }, 'closing a WebSocket client that stopped reading');
+        ws.terminate();
+        return 0;
+      }
+      const frame = Array.isArray(msg) ? `[${msg.map(serialize).join(',')}]` : serialize(msg);
+      ws.send(frame, cb);
+      return Buffer.byteLength(frame);
     };
     const onMessage = async (data: Buffer | ArrayBuffer | Buffer[]): Promise<void> => {
       const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
@@ -224,7 +243,7 @@ export class RpcServer {
         openChannel: () => {
           // lotus-gateway caps filters/subscriptions per connection (16)
           if (channels.size >= this.maxChannels) throw new LimitExceededError(`too many subscriptions on this connection (limit ${this.maxChannels})`);
-          const ch = new ChannelImpl(nextChannel++, sendRaw, this.channelBuffer);
+          const ch = new ChannelImpl(nextChannel++, sendRaw, this.channelBuffer, this.maxBufferedBytes / 4);
           channels.set(ch.id, ch);
           this.opts.metrics?.subscribers.inc();
           ch.onClose(() => {
@@ -353,17 +372,25 @@ function statusFor(res: unknown): number {
   return 200;
 }
 
+/**
+ * One go-jsonrpc channel on a WebSocket. Values sent but not yet handed to the
+ * socket are bounded in count (`buffer`, 16 as Lotus) and in bytes (`bufferBytes`);
+ * past either, the reader is slow and the channel is closed (Lotus closes a full
+ * subscriber: go-jsonrpc websocket.go).
+ */
 class ChannelImpl implements Channel {
   private queue: unknown[] = [];
   private started = false;
   private inFlight = 0;
+  private inFlightBytes = 0;
   private closeCbs: Array<() => void> = [];
   closed = false;
 
   constructor(
     readonly id: number,
-    private readonly sendRaw: (msg: unknown, cb?: (err?: Error) => void) => void,
+    private readonly sendRaw: (msg: unknown, cb?: (err?: Error) => void) => number,
     private readonly buffer: number,
+    private readonly bufferBytes: number,
   ) {}
 
   start(): void {
@@ -379,15 +406,21 @@ class ChannelImpl implements Channel {
       this.queue.push(value);
       return;
     }
-    if (this.inFlight >= this.buffer) {
+    if (this.inFlight >= this.buffer || this.inFlightBytes > this.bufferBytes) {
       // a slow reader is dropped, not waited for (Lotus closes a full subscriber)
       this.close();
       return;
     }
     this.inFlight++;
-    this.sendRaw({ jsonrpc: '2.0', method: 'xrpc.ch.val', params: [this.id, value] }, () => {
+    let size = 0;
+    let written = false;
+    size = this.sendRaw({ jsonrpc: '2.0', method: 'xrpc.ch.val', params: [this.id, value] }, () => {
+      written = true;
       this.inFlight--;
+      this.inFlightBytes -= size;
     });
+    if (size === 0) this.inFlight--; // not sent: the socket is gone
+    else if (!written) this.inFlightBytes += size;
   }
 
   close(notify = true): void {

@@ -183,3 +183,26 @@ test('23,956 real mpool messages (2020 t-addresses, 2023 f410 addresses): JSON â
   assert.equal(n, 7688 + 16268);
   assert.ok(f410 >= 12207, `delegated (f410) recipients: ${f410}`);
 });
+
+test("ChainReader's caches stay within their byte bounds over the whole CAR, and a larger bound holds more", async () => {
+  const car = await loadCar(CAR);
+  const src = await CarReplaySource.open(CAR);
+  const fill = async (cacheBytes: number) => {
+    const reader = new ChainReader(car.blocks, { cacheBytes });
+    for (const t of src.tipsets) {
+      const ts = await reader.loadTipSet(t.key);
+      assert.equal(ts.keyString, t.keyString);
+      await reader.messagesForTipset(ts);
+    }
+    return reader.cachedBytes();
+  };
+  const small = await fill(64 << 10);
+  const eighth = (64 << 10) / 8;
+  assert.ok(small.headers <= eighth && small.tipsets <= eighth, JSON.stringify(small));
+  assert.ok(small.blockMessages <= 3 * eighth && small.tipsetMessages <= 3 * eighth, JSON.stringify(small));
+  assert.ok(small.headers > eighth / 2, `the header cache is used (${small.headers} bytes)`);
+  const large = await fill(256 << 20);
+  // 341 heights' headers (a few hundred bytes to ~1 KB each) all fit, and they cost more than the small bound allows
+  assert.ok(large.headers > 4 * small.headers, JSON.stringify({ small, large }));
+  assert.ok(large.tipsetMessages > 0);
+});

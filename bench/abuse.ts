@@ -1,0 +1,237 @@
+/**
+ * `npm run bench:abuse`: the attacks of issue 9 rerun against a cluster started as
+ * `npm start` starts it (2 followers, the leader replaying mainnet-h0-341.car at
+ * 300 ms epochs, the balancer with RATE_LIMIT=1000 and MAX_WS_PER_IP=64), on loopback
+ * only and bounded in time (about 2 minutes). Prints one table: each request class,
+ * how many were sent, the answers by HTTP status / JSON-RPC code, and the RSS of the
+ * balancer and followers before and after; then the two latency comparisons the
+ * issue asks for, each against an idle baseline taken in the same run:
+ *  - a second client's ChainHead p99 beside one client at full speed that the rate
+ *    limit holds (its 429s counted);
+ *  - HTTP p99 beside 500 WebSocket clients with 16 ChainNotify subscriptions each
+ *    that never read, and the RSS before, while and after they are dropped.
+ * Env: ABUSE_SECONDS (length of each timed phase, default 10), ABUSE_WS_CLIENTS (500).
+ */
+import os from 'node:os';
+import { readFileSync } from 'node:fs';
+import { Agent, request } from 'undici';
+import { WebSocket } from 'ws';
+import { fixture } from '../common/paths.js';
+import { Progress } from '../common/progress.js';
+import { cidJson } from '../chain/json.js';
+import { CarReplaySource } from '../leader/car-source.js';
+import { rolePids, startCluster, type TestCluster, waitFor } from '../test/helpers/cluster.js';
+
+const PHASE_MS = Number(process.env.ABUSE_SECONDS ?? 10) * 1000;
+const WS_CLIENTS = Number(process.env.ABUSE_WS_CLIENTS ?? 500);
+const RATE = 1000;
+const CAR = fixture('chain', 'mainnet-h0-341.car');
+
+/** One row of the table. */
+interface Row {
+  name: string;
+  count: number;
+  codes: Map<string, number>;
+  rssBefore: number;
+  rssAfter: number;
+}
+
+/** RSS of the balancer and every follower, in MB (from /proc/<pid>/status). */
+function rssMb(cluster: TestCluster): number {
+  let kb = 0;
+  for (const p of [...rolePids(cluster, 'lb'), ...rolePids(cluster, 'follower')]) {
+    try {
+      kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p.pid}/status`, 'utf8'))?.[1] ?? 0);
+    } catch {
+      /* exited */
+    }
+  }
+  return kb / 1024;
+}
+
+/** An HTTP client bound to one loopback address (the balancer limits per IP). */
+const client = (addr: string): Agent => new Agent({ localAddress: addr, connections: 16 });
+
+/** POST a body; returns "status/code" (code: the JSON-RPC error code, `ok`, or `non-JSON`). */
+async function post(url: string, body: string | Buffer, dispatcher: Agent): Promise<string> {
+  try {
+    const res = await request(url, { method: 'POST', body, headers: { 'content-type': 'application/json' }, dispatcher, headersTimeout: 30_000, bodyTimeout: 30_000 });
+    const text = await res.body.text();
+    let code = 'non-JSON';
+    try {
+      const j = JSON.parse(text);
+      const one = Array.isArray(j) ? j[0] : j;
+      code = one?.error ? String(one.error.code) : 'ok';
+    } catch {
+      /* not JSON */
+    }
+    return `${res.statusCode}/${code}`;
+  } catch (e) {
+    return `reset (${(e as { code?: string }).code ?? (e as Error).message})`;
+  }
+}
+
+const req = (method: string, params: unknown, id: unknown = 1): string => `{"jsonrpc":"2.0","id":${typeof id === 'string' ? id : JSON.stringify(id)},"method":"${method}","params":${typeof params === 'string' ? params : JSON.stringify(params)}}`;
+
+/** Latency percentiles (ms) of sequential ChainHead reads for `ms` from `addr`. */
+async function readLatencies(url: string, addr: string, ms: number): Promise<{ p50: number; p99: number; n: number; failed: number }> {
+  const agent = client(addr);
+  const lat: number[] = [];
+  let failed = 0;
+  const end = Date.now() + ms;
+  const body = req('Filecoin.ChainHead', []);
+  while (Date.now() < end) {
+    const t = performance.now();
+    const r = await post(url, body, agent);
+    lat.push(performance.now() - t);
+    if (r !== '200/ok') failed++;
+  }
+  await agent.close();
+  lat.sort((a, b) => a - b);
+  const q = (p: number): number => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))]!;
+  return { p50: q(0.5), p99: q(0.99), n: lat.length, failed };
+}
+
+async function main(): Promise<void> {
+  const bar = new Progress('bench:abuse', 'phases');
+  const src = await CarReplaySource.open(CAR);
+  const cluster = await startCluster({
+    followers: 2,
+    epochMs: 300,
+    car: CAR,
+    extra: ['--rate-limit', String(RATE), '--max-ws-per-ip', '64'],
+  });
+  const rows: Row[] = [];
+  const notes: string[] = [];
+  try {
+    await waitFor(async () => {
+      const r = await fetch(cluster.lbUrl, { method: 'POST', body: req('Filecoin.ChainHead', []), headers: { 'content-type': 'application/json' } });
+      return ((await r.json()) as { result?: { Height: number } }).result?.Height! >= 5;
+    }, 60_000, 'a head through the balancer');
+    const follower = `${cluster.followerUrls[0]}/rpc/v1`;
+    const blocks = src.tipsets.flatMap((t) => t.key).slice(0, 400);
+    const B = cidJson(blocks[10]!);
+    let addr = 10;
+    /** Run one request class from its own loopback address (so the rate limit of one does not hide another). */
+    const attack = async (name: string, count: number, make: (i: number) => string | Buffer, url = cluster.lbUrl, concurrency = 4): Promise<void> => {
+      const agent = client(`127.0.0.${addr++}`);
+      const rssBefore = rssMb(cluster);
+      const codes = new Map<string, number>();
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (next < count) {
+            const i = next++;
+            const r = await post(url, make(i), agent);
+            codes.set(r, (codes.get(r) ?? 0) + 1);
+          }
+        }),
+      );
+      await agent.close();
+      rows.push({ name, count, codes, rssBefore, rssAfter: rssMb(cluster) });
+      bar.update({ done: rows.length });
+    };
+
+    // --- inputs (issue 9, "Bounds on every input") ---
+    const repeat = JSON.stringify([Array.from({ length: 10_000 }, () => B)]);
+    await attack('ChainGetTipSet, one block CID repeated 10,000 times', 150, () => req('Filecoin.ChainGetTipSet', repeat));
+    await attack('ChainGetTipSet [B,B]', 300, () => req('Filecoin.ChainGetTipSet', [[B, B]]));
+    await attack('ChainGetTipSet, 500 varied keys of 64 real block CIDs', 500, (i) => req('Filecoin.ChainGetTipSet', [Array.from({ length: 64 }, (_, k) => cidJson(blocks[(i + k * 7) % blocks.length]!))]));
+    const missing = JSON.stringify([Array.from({ length: 10_000 }, (_, i) => ({ '/': `bafy2bzace${String(i).padStart(50, 'a')}` }))]);
+    await attack('ChainGetTipSet, 10,000 CIDs not in the store', 50, () => req('Filecoin.ChainGetTipSet', missing));
+    const deep = '['.repeat(100_000) + ']'.repeat(100_000);
+    await attack('params nested 100,000 deep', 50, () => req('Filecoin.ChainHead', deep));
+    await attack('id nested 100,000 deep', 50, () => req('Filecoin.ChainHead', [], deep));
+    await attack('id true / [1] / {"a":1}', 300, (i) => req('Filecoin.ChainHead', [], ['true', '[1]', '{"a":1}'][i % 3]));
+    await attack('ChainGetTipSetByHeight 2^63 / 1e308 / 2^53+1', 300, (i) => req('Filecoin.ChainGetTipSetByHeight', `[${['9223372036854775808', '1e308', '9007199254740993'][i % 3]},[]]`));
+    await attack('truncated body', 300, () => req('Filecoin.ChainHead', []).slice(0, 30));
+    await attack('50 MB body to the balancer', 5, () => Buffer.alloc(50 << 20, 0x20), cluster.lbUrl, 1);
+    await attack('50 MB body to a follower directly', 5, () => Buffer.alloc(50 << 20, 0x20), follower, 1);
+    await attack('batch of 101 ChainHead', 100, () => `[${Array.from({ length: 101 }, (_, i) => req('Filecoin.ChainHead', [], i)).join(',')}]`);
+
+    // --- a client at full speed beside a second one (rate limit) ---
+    const idle = await readLatencies(cluster.lbUrl, '127.0.0.2', PHASE_MS);
+    const floodAgent = client('127.0.0.3');
+    const floodCodes = new Map<string, number>();
+    let flooding = true;
+    let floodCount = 0;
+    const rssBeforeFlood = rssMb(cluster);
+    const flood = Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (flooding) {
+          const r = await post(cluster.lbUrl, req('Filecoin.ChainGetTipSetByHeight', [100, null]), floodAgent);
+          floodCount++;
+          floodCodes.set(r, (floodCodes.get(r) ?? 0) + 1);
+        }
+      }),
+    );
+    const beside = await readLatencies(cluster.lbUrl, '127.0.0.2', PHASE_MS);
+    flooding = false;
+    await flood;
+    await floodAgent.close();
+    rows.push({ name: `one client at full speed (8 connections, ChainGetTipSetByHeight, RATE_LIMIT=${RATE})`, count: floodCount, codes: floodCodes, rssBefore: rssBeforeFlood, rssAfter: rssMb(cluster) });
+    const admitted = floodCodes.get('200/ok') ?? 0;
+    notes.push(
+      `| second client's ChainHead p99, idle | ${idle.p99.toFixed(2)} ms | p50 ${idle.p50.toFixed(2)} ms, ${idle.n} reads, ${idle.failed} failed |`,
+      `| same, beside the client at full speed | ${beside.p99.toFixed(2)} ms | p50 ${beside.p50.toFixed(2)} ms, ${beside.n} reads, ${beside.failed} failed; ratio p99 ${(beside.p99 / idle.p99).toFixed(2)}× idle |`,
+      `| the fast client's admitted rate | ${(admitted / (PHASE_MS / 1000)).toFixed(1)} calls/s | standard cost 4 at ${RATE} tokens/s allows ${RATE / 4}/s plus a ${2 * RATE}-token burst; ${floodCodes.get('429/-32005') ?? 0} answered 429 |`,
+    );
+    bar.update({ done: rows.length });
+
+    // --- 500 WebSocket clients that never read ---
+    const wsIdle = await readLatencies(cluster.lbUrl, '127.0.0.2', PHASE_MS);
+    const rssBeforeWs = rssMb(cluster);
+    const sockets: WebSocket[] = [];
+    const wsCodes = new Map<string, number>();
+    const count = (k: string): void => void wsCodes.set(k, (wsCodes.get(k) ?? 0) + 1);
+    await Promise.all(
+      Array.from({ length: WS_CLIENTS }, async (_, i) => {
+        // spread over loopback addresses, under MAX_WS_PER_IP=64 each
+        const ws = new WebSocket(cluster.lbWsUrl, { localAddress: `127.0.1.${1 + (i % 20)}` });
+        sockets.push(ws);
+        ws.on('error', () => undefined);
+        ws.on('close', () => count('closed by the server'));
+        await new Promise<void>((resolve) => {
+          ws.once('open', () => {
+            for (let k = 0; k < 16; k++) ws.send(req('Filecoin.ChainNotify', [], k));
+            // after the subscriptions, stop reading: the socket is paused, the kernel buffers fill
+            setTimeout(() => {
+              (ws as unknown as { _socket?: { pause(): void } })._socket?.pause();
+              resolve();
+            }, 200);
+          });
+          ws.once('error', () => resolve());
+        });
+      }),
+    );
+    const during = await readLatencies(cluster.lbUrl, '127.0.0.2', PHASE_MS);
+    const rssDuring = rssMb(cluster);
+    for (const ws of sockets) {
+      if (ws.readyState === ws.OPEN) count('open at the end');
+      ws.terminate();
+    }
+    await new Promise((r) => setTimeout(r, 5000));
+    const rssAfterWs = rssMb(cluster);
+    rows.push({ name: `${WS_CLIENTS} WebSocket clients × 16 ChainNotify that never read`, count: WS_CLIENTS, codes: wsCodes, rssBefore: rssBeforeWs, rssAfter: rssAfterWs });
+    notes.push(
+      `| HTTP ChainHead p99, idle | ${wsIdle.p99.toFixed(2)} ms | p50 ${wsIdle.p50.toFixed(2)} ms, ${wsIdle.n} reads |`,
+      `| same, beside ${WS_CLIENTS} non-reading WebSocket clients | ${during.p99.toFixed(2)} ms | p50 ${during.p50.toFixed(2)} ms, ${during.n} reads, ${during.failed} failed; ratio p99 ${(during.p99 / wsIdle.p99).toFixed(2)}× idle |`,
+      `| RSS of balancer + followers | ${rssBeforeWs.toFixed(0)} → ${rssDuring.toFixed(0)} → ${rssAfterWs.toFixed(0)} MB | before, with the clients, 5 s after they are gone |`,
+    );
+    bar.finish({ done: rows.length });
+
+    const alive = [...rolePids(cluster, 'lb'), ...rolePids(cluster, 'follower'), ...rolePids(cluster, 'leader')].length;
+    const fmt = (m: Map<string, number>): string => [...m].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} × ${v}`).join(', ');
+    process.stdout.write(
+      `bench:abuse on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}; loopback only; cluster of 2 followers replaying mainnet-h0-341.car\n\n` +
+        `| request class | sent | answers (HTTP status/JSON-RPC code) | RSS lb+followers before → after (MB) |\n|---|---:|---|---:|\n` +
+        rows.map((r) => `| ${r.name} | ${r.count} | ${fmt(r.codes)} | ${r.rssBefore.toFixed(0)} → ${r.rssAfter.toFixed(0)} |`).join('\n') +
+        `\n\n| measure | value | detail |\n|---|---:|---|\n${notes.join('\n')}\n\n` +
+        `processes alive at the end: ${alive} of 4 (leader, balancer, 2 followers)\n`,
+    );
+  } finally {
+    await cluster.stop();
+  }
+}
+
+await main();

@@ -1,16 +1,18 @@
 /**
  * `npm run bench:abuse`: the attacks of issue 9 rerun against a cluster started as
  * `npm start` starts it (2 followers, the leader replaying mainnet-h0-341.car at
- * 300 ms epochs, the balancer with RATE_LIMIT=1000 and MAX_WS_PER_IP=64), on loopback
- * only and bounded in time (about 2 minutes). Prints one table: each request class,
+ * 200 ms epochs, the balancer with RATE_LIMIT=5000, MAX_WS_PER_IP=64 and
+ * WS_MAX_BUFFERED_BYTES=1 MiB), on loopback only and bounded in time (2–3 minutes). Prints one table: each request class,
  * how many were sent, the answers by HTTP status / JSON-RPC code, and the RSS of the
  * balancer and followers before and after; then the two latency comparisons the
  * issue asks for, each against an idle baseline taken in the same run:
  *  - a second client's ChainHead p99 beside one client at full speed that the rate
  *    limit holds (its 429s counted);
  *  - HTTP p99 beside 500 WebSocket clients with 16 ChainNotify subscriptions each
- *    that never read, and the RSS before, while and after they are dropped.
- * Env: ABUSE_SECONDS (length of each timed phase, default 10), ABUSE_WS_CLIENTS (500).
+ *    that never read, until the balancer has dropped them all, and the RSS before,
+ *    while and after.
+ * Env: ABUSE_SECONDS (length of each timed phase, default 10), ABUSE_WS_CLIENTS (500),
+ * ABUSE_WS_SECONDS (longest wait for the drops, default 60).
  */
 import os from 'node:os';
 import { readFileSync } from 'node:fs';
@@ -24,7 +26,11 @@ import { rolePids, startCluster, type TestCluster, waitFor } from '../test/helpe
 
 const PHASE_MS = Number(process.env.ABUSE_SECONDS ?? 10) * 1000;
 const WS_CLIENTS = Number(process.env.ABUSE_WS_CLIENTS ?? 500);
-const RATE = 1000;
+const RATE = 5000;
+/** The balancer's per-client bound for the WebSocket phase (bytes): small, so that drops come within the phase. */
+const WS_BUFFER = 1 << 20;
+/** Longest the WebSocket phase waits for every non-reading client to be dropped (ms). */
+const WS_PHASE_MS = Number(process.env.ABUSE_WS_SECONDS ?? 60) * 1000;
 const CAR = fixture('chain', 'mainnet-h0-341.car');
 
 /** One row of the table. */
@@ -47,6 +53,13 @@ function rssMb(cluster: TestCluster): number {
     }
   }
   return kb / 1024;
+}
+
+/** One unlabelled sample of the balancer's /debug/metrics (0 when absent). */
+async function lbMetric(cluster: TestCluster, name: string): Promise<number> {
+  const text = await (await fetch(cluster.lbUrl.replace('/rpc/v1', '/debug/metrics'))).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+  return line ? Number(line.split(' ')[1]) : 0;
 }
 
 /** An HTTP client bound to one loopback address (the balancer limits per IP). */
@@ -97,9 +110,9 @@ async function main(): Promise<void> {
   const src = await CarReplaySource.open(CAR);
   const cluster = await startCluster({
     followers: 2,
-    epochMs: 300,
+    epochMs: 200,
     car: CAR,
-    extra: ['--rate-limit', String(RATE), '--max-ws-per-ip', '64'],
+    extra: ['--rate-limit', String(RATE), '--max-ws-per-ip', '64', '--ws-max-buffered-bytes', String(WS_BUFFER)],
   });
   const rows: Row[] = [];
   const notes: string[] = [];
@@ -132,6 +145,69 @@ async function main(): Promise<void> {
       bar.update({ done: rows.length });
     };
 
+    // --- 500 WebSocket clients that never read, while the head moves (first: the replay is still running) ---
+    await readLatencies(cluster.lbUrl, '127.0.0.2', 3000); // warm-up: connections, caches, JIT
+    const wsIdle = await readLatencies(cluster.lbUrl, '127.0.0.2', PHASE_MS);
+    const rssBeforeWs = rssMb(cluster);
+    /** The balancer's JavaScript heap in use plus its Buffers (MB), from its own metrics. */
+    const lbHeap = async (): Promise<number> => ((await lbMetric(cluster, 'filfollower_nodejs_heap_size_used_bytes')) + (await lbMetric(cluster, 'filfollower_nodejs_external_memory_bytes'))) / 2 ** 20;
+    const heapBefore = await lbHeap();
+    let heapPeak = heapBefore;
+    const sockets: WebSocket[] = [];
+    const wsCodes = new Map<string, number>();
+    // a paused client never sees the server's close (it reads nothing), so the balancer's own counters tell
+    const slowBefore = await lbMetric(cluster, 'filfollower_ws_slow_clients_closed_total');
+    await Promise.all(
+      Array.from({ length: WS_CLIENTS }, async (_, i) => {
+        // spread over loopback addresses, under MAX_WS_PER_IP=64 each
+        const ws = new WebSocket(cluster.lbWsUrl, { localAddress: `127.0.1.${1 + (i % 20)}` });
+        sockets.push(ws);
+        ws.on('error', () => undefined);
+        await new Promise<void>((resolve) => {
+          ws.once('open', () => {
+            for (let k = 0; k < 16; k++) ws.send(req('Filecoin.ChainNotify', [], k));
+            // after the subscriptions, stop reading: the socket is paused, the kernel buffers fill
+            setTimeout(() => {
+              (ws as unknown as { _socket?: { pause(): void } })._socket?.pause();
+              resolve();
+            }, 200);
+          });
+          ws.once('error', () => resolve());
+        });
+      }),
+    );
+    // HTTP reads beside them until the server has dropped every one (or WS_PHASE_MS passes)
+    const wsStart = Date.now();
+    const samples: Array<{ p50: number; p99: number; n: number; failed: number }> = [];
+    let rssPeak = rssMb(cluster);
+    let droppedByServer = 0;
+    while (Date.now() - wsStart < WS_PHASE_MS) {
+      samples.push(await readLatencies(cluster.lbUrl, '127.0.0.2', 2000));
+      rssPeak = Math.max(rssPeak, rssMb(cluster));
+      heapPeak = Math.max(heapPeak, await lbHeap());
+      droppedByServer = (await lbMetric(cluster, 'filfollower_ws_slow_clients_closed_total')) - slowBefore;
+      if (droppedByServer >= WS_CLIENTS || (await lbMetric(cluster, 'filfollower_ws_connections')) === 0) break;
+    }
+    const dropSeconds = (Date.now() - wsStart) / 1000;
+    const during = await readLatencies(cluster.lbUrl, '127.0.0.2', PHASE_MS);
+    wsCodes.set(`dropped by the server within ${dropSeconds.toFixed(0)} s`, droppedByServer);
+    const stillOpen = await lbMetric(cluster, 'filfollower_ws_connections');
+    if (stillOpen > 0) wsCodes.set('still open at the balancer (closed by the bench)', stillOpen);
+    for (const ws of sockets) ws.terminate();
+    await new Promise((r) => setTimeout(r, 5000));
+    const rssAfterWs = rssMb(cluster);
+    const heapAfter = await lbHeap();
+    const worstWhile = samples.reduce((m, x) => Math.max(m, x.p99), 0);
+    rows.push({ name: `${WS_CLIENTS} WebSocket clients × 16 ChainNotify that never read (WS_MAX_BUFFERED_BYTES=${WS_BUFFER})`, count: WS_CLIENTS, codes: wsCodes, rssBefore: rssBeforeWs, rssAfter: rssAfterWs });
+    notes.push(
+      `| HTTP ChainHead p99, idle | ${wsIdle.p99.toFixed(2)} ms | p50 ${wsIdle.p50.toFixed(2)} ms, ${wsIdle.n} reads |`,
+      `| same, while ${WS_CLIENTS} non-reading WebSocket clients are connected | ${worstWhile.toFixed(2)} ms | worst p99 of ${samples.length} 2-s windows until all were dropped (${dropSeconds.toFixed(0)} s; p99 by window: ${samples.map((x) => x.p99.toFixed(0)).join(', ')} ms); ratio ${(worstWhile / wsIdle.p99).toFixed(2)}× idle before, ${(worstWhile / during.p99).toFixed(2)}× idle after |`,
+      `| same, after they were dropped | ${during.p99.toFixed(2)} ms | p50 ${during.p50.toFixed(2)} ms, ${during.n} reads, ${during.failed} failed; ratio p99 ${(during.p99 / wsIdle.p99).toFixed(2)}× idle |`,
+      `| RSS of balancer + followers | ${rssBeforeWs.toFixed(0)} → ${rssPeak.toFixed(0)} → ${rssAfterWs.toFixed(0)} MB | before, highest with the clients, 5 s after they are gone |`,
+      `| balancer heap used + Buffers | ${heapBefore.toFixed(0)} → ${heapPeak.toFixed(0)} → ${heapAfter.toFixed(0)} MB | the same moments, from its /debug/metrics (what the process holds; RSS keeps pages the allocator does not give back) |`,
+    );
+    bar.update({ done: rows.length });
+
     // --- inputs (issue 9, "Bounds on every input") ---
     const repeat = JSON.stringify([Array.from({ length: 10_000 }, () => B)]);
     await attack('ChainGetTipSet, one block CID repeated 10,000 times', 150, () => req('Filecoin.ChainGetTipSet', repeat));
@@ -159,7 +235,7 @@ async function main(): Promise<void> {
     const flood = Promise.all(
       Array.from({ length: 8 }, async () => {
         while (flooding) {
-          const r = await post(cluster.lbUrl, req('Filecoin.ChainGetTipSetByHeight', [100, null]), floodAgent);
+          const r = await post(cluster.lbUrl, req('Filecoin.ChainGetTipSetByHeight', [3, null]), floodAgent);
           floodCount++;
           floodCodes.set(r, (floodCodes.get(r) ?? 0) + 1);
         }
@@ -178,46 +254,6 @@ async function main(): Promise<void> {
     );
     bar.update({ done: rows.length });
 
-    // --- 500 WebSocket clients that never read ---
-    const wsIdle = await readLatencies(cluster.lbUrl, '127.0.0.2', PHASE_MS);
-    const rssBeforeWs = rssMb(cluster);
-    const sockets: WebSocket[] = [];
-    const wsCodes = new Map<string, number>();
-    const count = (k: string): void => void wsCodes.set(k, (wsCodes.get(k) ?? 0) + 1);
-    await Promise.all(
-      Array.from({ length: WS_CLIENTS }, async (_, i) => {
-        // spread over loopback addresses, under MAX_WS_PER_IP=64 each
-        const ws = new WebSocket(cluster.lbWsUrl, { localAddress: `127.0.1.${1 + (i % 20)}` });
-        sockets.push(ws);
-        ws.on('error', () => undefined);
-        ws.on('close', () => count('closed by the server'));
-        await new Promise<void>((resolve) => {
-          ws.once('open', () => {
-            for (let k = 0; k < 16; k++) ws.send(req('Filecoin.ChainNotify', [], k));
-            // after the subscriptions, stop reading: the socket is paused, the kernel buffers fill
-            setTimeout(() => {
-              (ws as unknown as { _socket?: { pause(): void } })._socket?.pause();
-              resolve();
-            }, 200);
-          });
-          ws.once('error', () => resolve());
-        });
-      }),
-    );
-    const during = await readLatencies(cluster.lbUrl, '127.0.0.2', PHASE_MS);
-    const rssDuring = rssMb(cluster);
-    for (const ws of sockets) {
-      if (ws.readyState === ws.OPEN) count('open at the end');
-      ws.terminate();
-    }
-    await new Promise((r) => setTimeout(r, 5000));
-    const rssAfterWs = rssMb(cluster);
-    rows.push({ name: `${WS_CLIENTS} WebSocket clients × 16 ChainNotify that never read`, count: WS_CLIENTS, codes: wsCodes, rssBefore: rssBeforeWs, rssAfter: rssAfterWs });
-    notes.push(
-      `| HTTP ChainHead p99, idle | ${wsIdle.p99.toFixed(2)} ms | p50 ${wsIdle.p50.toFixed(2)} ms, ${wsIdle.n} reads |`,
-      `| same, beside ${WS_CLIENTS} non-reading WebSocket clients | ${during.p99.toFixed(2)} ms | p50 ${during.p50.toFixed(2)} ms, ${during.n} reads, ${during.failed} failed; ratio p99 ${(during.p99 / wsIdle.p99).toFixed(2)}× idle |`,
-      `| RSS of balancer + followers | ${rssBeforeWs.toFixed(0)} → ${rssDuring.toFixed(0)} → ${rssAfterWs.toFixed(0)} MB | before, with the clients, 5 s after they are gone |`,
-    );
     bar.finish({ done: rows.length });
 
     const alive = [...rolePids(cluster, 'lb'), ...rolePids(cluster, 'follower'), ...rolePids(cluster, 'leader')].length;

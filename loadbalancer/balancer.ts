@@ -7,6 +7,9 @@
  * full node (or answers -32601 with a clear message). Which methods are forwarded
  * comes from the method registry (api/), also inside batches (split and merged in
  * order) and on WebSockets (such frames are answered here, the rest pass through).
+ * `Filecoin.ChainNotify` on a client WebSocket is served here from the balancer's own
+ * subscription to the pinned follower (notify-fanout.ts): one subscription per
+ * follower, however many clients subscribe.
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import websocket from '@fastify/websocket';
@@ -16,7 +19,7 @@ import { RpcWsClient } from '../rpc/client.js';
 import { lookup } from 'node:dns/promises';
 import type { Logger } from '../common/logger.js';
 import { createMetrics, type Metrics } from '../common/metrics.js';
-import { errorResponse, serialize } from '../rpc/server.js';
+import { MAX_JSON_DEPTH, errorResponse, nestedDeeperThan, serialize } from '../rpc/server.js';
 import { InternalError, LimitExceededError, ParseError } from '../rpc/errors.js';
 import { REGISTRY } from '../api/methods.js';
 import { notServedError } from '../api/dispatch.js';
@@ -24,6 +27,7 @@ import type { ApiVersion } from '../api/registry.js';
 import { type RoutePlan, Router, mergeSplit } from './routing.js';
 import { registerCors } from '../rpc/cors.js';
 import { RateLimiter } from '../api/rate-limit.js';
+import { LOCAL_CHANNEL_BASE, MAX_SUBSCRIPTIONS, type LocalChannel, NotifyFanout } from './notify-fanout.js';
 
 /** Balancer options. */
 export interface BalancerOptions {
@@ -81,7 +85,10 @@ class Upstream implements UpstreamState {
   watching = false;
   lastError: string | null = null;
   readonly pool: Pool;
-  constructor(readonly url: string) {
+  /** ChainNotify for the clients pinned to this follower, served from `watcher`. */
+  readonly fanout: NotifyFanout;
+  constructor(readonly url: string, onSlow: (ch: LocalChannel) => void, maxBufferedBytes?: number) {
+    this.fanout = new NotifyFanout(onSlow, maxBufferedBytes);
     this.pool = new Pool(url, { connections: 64, pipelining: 1, keepAliveTimeout: 30_000, connectTimeout: 2000 });
   }
   /** The best known head height: the subscription's when live, else the poll's. */
@@ -106,10 +113,35 @@ export interface BalancerHandle {
   metrics: Metrics;
 }
 
+/** The one error every unwritten frame of a dropped client is failed with (not one Error per frame). */
+const SLOW_READER = Object.assign(new Error('the client stopped reading'), { code: 'ESLOWREADER' });
+
+/**
+ * Close a client that stopped reading, at once. Its socket may hold thousands of
+ * unwritten frames; destroying it with one error hands that error to each of their
+ * callbacks, instead of Node creating an Error per frame (`ws.terminate()`), which
+ * for 500 such clients at once stalls the process for half a second.
+ */
+function dropSocket(ws: WebSocket): void {
+  const socket = (ws as unknown as { _socket?: { destroy(err?: Error): void } })._socket;
+  if (socket) socket.destroy(SLOW_READER);
+  else ws.terminate();
+}
+
 /** Start the balancer. */
 export async function runBalancer(opts: BalancerOptions, log: Logger): Promise<BalancerHandle> {
   const metrics = createMetrics();
-  const ups: Upstream[] = opts.upstreams.filter((u) => !u.startsWith('dns+')).map((u) => new Upstream(u.replace(/\/+$/, '')));
+  /** A client that left CHANNEL_BUFFER head changes unwritten: dropped, with its connection. */
+  const dropped = new WeakSet<WebSocket>();
+  const onSlowSubscriber = (ch: LocalChannel): void => {
+    // every channel of the client falls behind together: the client is dropped once
+    if (dropped.has(ch.ws)) return;
+    dropped.add(ch.ws);
+    metrics.slowClientsClosed.inc();
+    log.info({ channel: ch.id, bufferedBytes: ch.ws.bufferedAmount }, 'closing a WebSocket client that stopped reading its ChainNotify');
+    dropSocket(ch.ws);
+  };
+  const ups: Upstream[] = opts.upstreams.filter((u) => !u.startsWith('dns+')).map((u) => new Upstream(u.replace(/\/+$/, ''), onSlowSubscriber, opts.wsMaxBufferedBytes));
   const discovered = opts.upstreams.filter((u) => u.startsWith('dns+'));
   /** Add upstreams for new addresses of each `dns+` entry; drop the entry's own that vanished. */
   const discover = async (): Promise<void> => {
@@ -120,7 +152,7 @@ export async function runBalancer(opts: BalancerOptions, log: Logger): Promise<B
       const want = new Set(addrs.map((a) => `${d.protocol}//${a.address}:${d.port || 80}`));
       for (const url of want) {
         if (ups.some((u) => u.url === url)) continue;
-        const u = new Upstream(url);
+        const u = new Upstream(url, onSlowSubscriber, opts.wsMaxBufferedBytes);
         u.discoveredBy = entry;
         ups.push(u);
       }
@@ -168,6 +200,7 @@ export async function runBalancer(opts: BalancerOptions, log: Logger): Promise<B
         client.onClose(() => {
           u.watcher = null;
           u.notified = null;
+          u.fanout.closeAll();
         });
         await client.subscribe(
           'Filecoin.ChainNotify',
@@ -176,6 +209,7 @@ export async function runBalancer(opts: BalancerOptions, log: Logger): Promise<B
             const last = Array.isArray(v) ? (v[v.length - 1] as { Type?: string; Val?: { Height?: unknown } } | undefined) : undefined;
             const h = last?.Val?.Height;
             if (typeof h !== 'number') return;
+            u.fanout.publish(v as unknown[]);
             // after a revert-only change the head is the reverted tipset's parent, below it
             u.notified = last!.Type === 'revert' ? h - 1 : h;
             metrics.upstreamHead.set({ upstream: u.url }, u.notified);
@@ -361,7 +395,9 @@ export async function runBalancer(opts: BalancerOptions, log: Logger): Promise<B
   /**
    * Pin a client WebSocket to one follower; frames pass through untouched in both
    * directions, except frames naming a forwarded method, which are answered here
-   * (full node over HTTP; a mixed batch's reads from the pinned follower over HTTP).
+   * (full node over HTTP; a mixed batch's reads from the pinned follower over HTTP),
+   * and ChainNotify, served here from the follower's head changes. The connection to
+   * the follower opens with the first frame that needs it.
    */
   const pinWebSocket = (client: WebSocket, path: string, version: ApiVersion, remote: string): void => {
     const cap = opts.maxWsPerIp ?? 0;
@@ -387,14 +423,58 @@ export async function runBalancer(opts: BalancerOptions, log: Logger): Promise<B
     }
     metrics.wsConnections.inc();
     const maxBuffered = opts.wsMaxBufferedBytes ?? 8 << 20;
-    const upstream = new WebSocket(target.url.replace(/^http/, 'ws') + path, { maxPayload: 256 << 20 });
+    // the follower connection is opened on the first frame it must answer: a client that only
+    // subscribes to ChainNotify (served here) costs the follower nothing
+    let upstream: WebSocket | null = null;
     const early: Array<{ data: unknown; binary: boolean }> = [];
+    // ChainNotify subscriptions served here from the follower's own (notify-fanout.ts), by request id
+    const locals = new Map<string, LocalChannel>();
+    let nextLocal = LOCAL_CHANNEL_BASE;
+    /** Answer a ChainNotify or cancel one of ours; false when the frame is not for us. */
+    const serveLocally = (text: string): boolean => {
+      if (!text.includes('ChainNotify') && !(locals.size > 0 && text.includes('xrpc.cancel'))) return false;
+      if (nestedDeeperThan(text, MAX_JSON_DEPTH)) return false;
+      let req: { id?: unknown; method?: unknown; params?: unknown };
+      try {
+        req = JSON.parse(text);
+      } catch {
+        return false;
+      }
+      if (!req || typeof req !== 'object' || Array.isArray(req)) return false;
+      if (req.method === 'xrpc.cancel') {
+        const key = JSON.stringify(Array.isArray(req.params) ? req.params[0] : undefined);
+        const ch = locals.get(key);
+        if (!ch) return false;
+        locals.delete(key);
+        target.fanout.close(ch, true);
+        return true;
+      }
+      const id = req.id;
+      const plainId = typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id));
+      const noParams = req.params === undefined || req.params === null || (Array.isArray(req.params) && req.params.length === 0);
+      if (req.method !== 'Filecoin.ChainNotify' || !plainId || !noParams) return false;
+      const key = JSON.stringify(id);
+      if (locals.has(key)) return false; // a repeated request id: the follower answers as it would
+      if (locals.size >= MAX_SUBSCRIPTIONS) {
+        // lotus-gateway caps subscriptions per connection (16), as followers do
+        client.send(serialize(errorResponse(id as string | number, LimitExceededError.code, `too many subscriptions on this connection (limit ${MAX_SUBSCRIPTIONS})`)));
+        return true;
+      }
+      const ch = target.fanout.open(client, nextLocal, key);
+      if (!ch) return false; // the head is not known here yet: the follower serves it
+      nextLocal++;
+      locals.set(key, ch);
+      client.send(serialize({ id, jsonrpc: '2.0', result: ch.id }));
+      target.fanout.start(ch);
+      return true;
+    };
     client.on('message', (data, binary) => {
       const refused = binary ? null : limiter.refusal(remote, String(data));
       if (refused) {
         if (client.readyState === WebSocket.OPEN) client.send(refused.body);
         return;
       }
+      if (!binary && serveLocally(String(data))) return;
       const plan = binary ? ({ kind: 'follower' } as const) : router.plan(String(data), version);
       if (plan.kind !== 'follower') {
         void answerPlanned(plan, path, String(data), target).then((out) => {
@@ -402,42 +482,51 @@ export async function runBalancer(opts: BalancerOptions, log: Logger): Promise<B
         });
         return;
       }
-      if (upstream.readyState === WebSocket.OPEN) upstream.send(data as Buffer, { binary });
+      const up = upstream ?? connectUpstream();
+      if (up.readyState === WebSocket.OPEN) up.send(data as Buffer, { binary });
       else early.push({ data, binary });
     });
-    upstream.on('open', () => {
-      for (const m of early) upstream.send(m.data as Buffer, { binary: m.binary });
-      early.length = 0;
-    });
-    upstream.on('message', (data, binary) => {
+    const connectUpstream = (): WebSocket => {
+      const up = new WebSocket(target.url.replace(/^http/, 'ws') + path, { maxPayload: 256 << 20 });
+      upstream = up;
+      up.on('open', () => {
+        for (const m of early) up.send(m.data as Buffer, { binary: m.binary });
+        early.length = 0;
+      });
+      up.on('message', (data, binary) => forward(data as Buffer, binary));
+      up.on('close', onClose);
+      up.on('error', (e) => {
+        log.warn({ upstream: target.url, err: e.message }, 'websocket upstream error');
+        onClose();
+      });
+      return up;
+    };
+    const forward = (data: Buffer, binary: boolean): void => {
       if (client.readyState !== WebSocket.OPEN) return;
       // a client that stops reading is closed, not buffered for without end (Lotus drops a slow subscriber)
       if (client.bufferedAmount > maxBuffered) {
         metrics.slowClientsClosed.inc();
         log.info({ upstream: target.url, bufferedBytes: client.bufferedAmount }, 'closing a WebSocket client that stopped reading');
-        client.terminate();
+        dropSocket(client);
         return;
       }
-      client.send(data as Buffer, { binary });
-    });
+      client.send(data, { binary });
+    };
     const closeBoth = (): void => {
       if (client.readyState === WebSocket.OPEN || client.readyState === WebSocket.CONNECTING) client.close();
-      if (upstream.readyState === WebSocket.OPEN || upstream.readyState === WebSocket.CONNECTING) upstream.terminate();
+      if (upstream && (upstream.readyState === WebSocket.OPEN || upstream.readyState === WebSocket.CONNECTING)) upstream.terminate();
     };
     let closed = false;
     const onClose = (): void => {
       if (closed) return;
       closed = true;
       release();
+      for (const ch of locals.values()) target.fanout.close(ch, false);
+      locals.clear();
       metrics.wsConnections.dec();
       closeBoth();
     };
     client.on('close', onClose);
-    upstream.on('close', onClose);
-    upstream.on('error', (e) => {
-      log.warn({ upstream: target.url, err: e.message }, 'websocket upstream error');
-      onClose();
-    });
     client.on('error', onClose);
   };
 

@@ -11,7 +11,7 @@ import type { NetworkPrefix } from '../chain/address.js';
 import type { TipSet } from '../chain/tipset.js';
 import { tipSetJson } from '../chain/json.js';
 import type { HeadChange } from '../chain/head-change.js';
-import type { Channel } from './server.js';
+import { type Channel, PreSerialized } from './server.js';
 
 /** JSON of one HeadChange. */
 export interface HeadChangeJson {
@@ -69,12 +69,13 @@ export class HeadNotifier {
   publish(changes: HeadChange[], newHead: TipSet): void {
     this.head = newHead;
     if (changes.length > 0) {
-      const payload: HeadChangeJson[] = changes.map((c) => ({ Type: c.type, Val: this.render(c.tipset) }));
+      // rendered once for every subscriber
+      const payload = new PreSerialized(JSON.stringify(changes.map((c): HeadChangeJson => ({ Type: c.type, Val: this.render(c.tipset) }))));
       for (const ch of this.channels) ch.send(payload);
       for (const l of this.listeners) l(changes);
     }
     if (this.waiting.size > 0) {
-      const cur: HeadChangeJson[] = [{ Type: 'current', Val: this.render(newHead) }];
+      const cur = new PreSerialized(JSON.stringify([{ Type: 'current', Val: this.render(newHead) } satisfies HeadChangeJson]));
       for (const ch of this.waiting) {
         ch.send(cur);
         this.channels.add(ch);

@@ -24,11 +24,20 @@ import type { Logger } from '../common/logger.js';
 import type { Metrics } from '../common/metrics.js';
 import { InvalidParamsError, InvalidRequestError, LimitExceededError, MethodNotFoundError, ParseError, RpcError } from './errors.js';
 
+/**
+ * A channel value already rendered as JSON, for values sent to many channels at
+ * once (a head change to every ChainNotify subscriber): rendered once, not once
+ * per subscriber. Frames built from it are byte-identical to rendering the value.
+ */
+export class PreSerialized {
+  constructor(readonly json: string) {}
+}
+
 /** An open channel on one WebSocket connection. */
 export interface Channel {
   /** Channel id (per connection, counting from 1). */
   readonly id: number;
-  /** Queue a value; dropped when the channel is closed. */
+  /** Queue a value (any JSON value, or a {@link PreSerialized} one); dropped when the channel is closed. */
   send(value: unknown): void;
   /** Close the channel (sends xrpc.ch.close once). */
   close(): void;
@@ -196,7 +205,7 @@ export class RpcServer {
     const byRequest = new Map<string, ChannelImpl>();
     const cancelledEarly = new Set<string>();
     this.opts.metrics?.wsConnections.inc();
-    /** Send one frame; returns its size in bytes (0 when the socket is gone or was just closed as slow). */
+    /** Send one message (or a frame already rendered, as a string); returns its size in bytes (0 when the socket is gone or was just closed as slow). */
     const sendRaw = (msg: unknown, cb?: (err?: Error) => void): number => {
       if (ws.readyState !== ws.OPEN) return 0;
       if (ws.bufferedAmount > this.maxBufferedBytes) {
@@ -206,7 +215,7 @@ export class RpcServer {
         ws.terminate();
         return 0;
       }
-      const frame = Array.isArray(msg) ? `[${msg.map(serialize).join(',')}]` : serialize(msg);
+      const frame = typeof msg === 'string' ? msg : Array.isArray(msg) ? `[${msg.map(serialize).join(',')}]` : serialize(msg);
       ws.send(frame, cb);
       return Buffer.byteLength(frame);
     };
@@ -414,7 +423,8 @@ class ChannelImpl implements Channel {
     this.inFlight++;
     let size = 0;
     let written = false;
-    size = this.sendRaw({ jsonrpc: '2.0', method: 'xrpc.ch.val', params: [this.id, value] }, () => {
+    const msg = value instanceof PreSerialized ? `{"jsonrpc":"2.0","method":"xrpc.ch.val","params":[${this.id},${value.json}]}\n` : { jsonrpc: '2.0', method: 'xrpc.ch.val', params: [this.id, value] };
+    size = this.sendRaw(msg, () => {
       written = true;
       this.inFlight--;
       this.inFlightBytes -= size;

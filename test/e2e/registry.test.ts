@@ -21,6 +21,7 @@ import { REGISTRY } from '../../api/methods.js';
 import { openRpcDocument } from '../../api/docs.js';
 import { CarReplaySource } from '../../leader/car-source.js';
 import { fixture } from '../../common/paths.js';
+import { cborLinks } from '../helpers/cbor-links.js';
 import { freePort, post, rolePids, rpc, startCluster, type TestCluster, waitFor } from '../helpers/cluster.js';
 
 const CAR = fixture('chain', 'mainnet-h0-341.car');
@@ -203,13 +204,7 @@ test('ChainStatObj of the genesis header counts the blocks and bytes reachable f
     size += bytes.length;
     links++;
     if (c.code !== dagCbor.code) continue;
-    const visit = (v: unknown): void => {
-      const cid = CID.asCID(v);
-      if (cid) stack.push(cid);
-      else if (Array.isArray(v)) v.forEach(visit);
-      else if (v && typeof v === 'object' && !(v instanceof Uint8Array)) Object.values(v).forEach(visit);
-    };
-    visit(dagCbor.decode(bytes));
+    stack.push(...cborLinks(bytes));
   }
   const r = await rpc(cluster.lbUrl, 'Filecoin.ChainStatObj', [{ '/': genesis.toString() }, null]);
   if (r.body.error) assert.match(r.body.error.message, /ipld: could not find/);
@@ -367,5 +362,39 @@ test('per-IP WebSocket cap: the connection over MAX_WS_PER_IP is answered -32005
   } finally {
     for (const w of conns) w.terminate();
     await lb.stop();
+  }
+});
+
+test("ChainNotify through the balancer is served from its own subscription to the pinned follower: that follower's current, 16 per connection, xrpc.cancel", async () => {
+  const { LOCAL_CHANNEL_BASE } = await import('../../loadbalancer/notify-fanout.js');
+  const ws = new WebSocket(cluster.lbWsUrl);
+  await new Promise((r, j) => ws.once('open', r).once('error', j));
+  const replies = new Map<number, { result?: unknown; error?: { code: number; message: string } }>();
+  const values = new Map<number, unknown[]>();
+  const closes: number[] = [];
+  ws.on('message', (d) => {
+    const m = JSON.parse(String(d));
+    if (m.id !== undefined) replies.set(m.id, m);
+    if (m.method === 'xrpc.ch.val') values.set(m.params[0], m.params[1]);
+    if (m.method === 'xrpc.ch.close') closes.push(m.params[0]);
+  });
+  try {
+    for (let i = 1; i <= 17; i++) ws.send(JSON.stringify({ jsonrpc: '2.0', id: i, method: 'Filecoin.ChainNotify', params: [] }));
+    await waitFor(async () => replies.size === 17, 10_000, '17 replies');
+    const ids = [...Array(16).keys()].map((i) => replies.get(i + 1)!.result as number);
+    assert.ok(ids.every((id) => id >= LOCAL_CHANNEL_BASE), `channel ids from the balancer: ${ids.join(',')}`);
+    assert.deepEqual(replies.get(17)!.error, { code: -32005, message: 'too many subscriptions on this connection (limit 16)' });
+    await waitFor(async () => values.size === 16, 10_000, '16 currents');
+    // the same head JSON as the follower's ChainHead (both followers are at 341)
+    const head = (await rpc(`${cluster.followerUrls[0]}/rpc/v1`, 'Filecoin.ChainHead')).body.result;
+    for (const id of ids) assert.deepEqual(values.get(id), [{ Type: 'current', Val: head }]);
+    ws.send(JSON.stringify({ jsonrpc: '2.0', method: 'xrpc.cancel', params: [3] }));
+    await waitFor(async () => closes.length === 1, 5000, 'channel closed');
+    assert.equal(closes[0], ids[2]);
+    ws.send(JSON.stringify({ jsonrpc: '2.0', id: 18, method: 'Filecoin.ChainNotify', params: [] }));
+    await waitFor(async () => replies.has(18), 5000, 'reply 18');
+    assert.equal(typeof replies.get(18)!.result, 'number', 'a freed slot can be used again');
+  } finally {
+    ws.close();
   }
 });

@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectPath } from '../../common/paths.js';
-import { descendants } from './watchdog.js';
+import { descendants } from './procs.js';
 
 /** A free TCP port on 127.0.0.1 (and the `n - 1` after it, checked free too). */
 export async function freePort(n = 1): Promise<number> {

@@ -11,35 +11,10 @@
  *     naming it, instead of hanging `npm test` until CI's limit.
  */
 import { after } from 'node:test';
-import { readdirSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import { descendants } from './procs.js';
 
-/** Pids of every live descendant of `root` (children first found, then theirs). */
-export function descendants(root: number = process.pid): number[] {
-  const parent = new Map<number, number>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      // /proc/<pid>/stat: "pid (comm) state ppid …"; comm may contain spaces and parens
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      parent.set(Number(name), ppid);
-    } catch {
-      /* exited meanwhile */
-    }
-  }
-  const out: number[] = [];
-  const walk = (p: number): void => {
-    for (const [pid, pp] of parent) {
-      if (pp === p && !out.includes(pid)) {
-        out.push(pid);
-        walk(pid);
-      }
-    }
-  };
-  walk(root);
-  return out;
-}
+export { descendants };
 
 /** SIGKILL every descendant of this process. @returns how many were still alive. */
 export function killDescendants(): number {

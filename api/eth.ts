@@ -8,6 +8,12 @@ import { P } from './params.js';
 import { type MethodDef, method } from './registry.js';
 import { S } from './schemas.js';
 import { ethChainId } from './net.js';
+import { addressToString } from '../chain/address.js';
+import { lookupId } from '../chain/state.js';
+import { NotAnEthAddressError, ethAddressFromFilecoin, ethAddressString, ethAddressToFilecoin } from '../chain/eth/address.js';
+import { HandlerError, RpcError } from '../rpc/errors.js';
+import { tipSetByBlockParam } from './eth-block.js';
+import { loadErr } from './chain-view.js';
 
 /** An eth quantity: `0x` + hex without leading zeros. */
 export function ethQuantity(n: number): string {
@@ -16,8 +22,53 @@ export function ethQuantity(n: number): string {
 
 const FULLNODE = 'the full node at `FULLNODE_URL`';
 
+/** Lotus's message when an f1/f2/f3 address has no actor at the block param (node/impl/eth/filecoin.go). */
+const lookupFailed = (addr: string, blkParam: string, cause: string): string =>
+  `failed to lookup ID address for given Filecoin address ${addr} (ensure that the address has been instantiated on-chain and sufficient epochs have passed since instantiation to confirm to the given 'blkParam': "${blkParam}"): ${cause}`;
+
 /** The Eth namespace. */
 export const ETH_METHODS: MethodDef[] = [
+  method({
+    name: 'Filecoin.EthAddressToFilecoinAddress',
+    namespace: 'Eth',
+    summary: 'The Filecoin address an Ethereum address stands for: f0<id> for a masked ID (0xff…), else its f410 address.',
+    params: [P.ethAddress('ethAddress')],
+    result: S.Address,
+    answer: 'served',
+    cost: 'light',
+    source: 'computed (no state)',
+    handler: async (ctx, [ea]) => addressToString(ethAddressToFilecoin(ea), ctx.view.prefix),
+  }),
+  method({
+    name: 'Filecoin.FilecoinAddressToEthAddress',
+    namespace: 'Eth',
+    summary: "An address's Ethereum form: f0 and f410 directly; f1/f2/f3 through their actor ID at the block param (default `finalized`), as a masked ID.",
+    params: [P.address('filecoinAddress'), P.blockParam('blkParam')],
+    result: S.EthAddress,
+    answer: 'served',
+    cost: 'standard',
+    source: 'computed; f1/f2/f3: state tree (init actor) at the block param',
+    handler: async (ctx, [fa, blkParam]) => {
+      const text = addressToString(fa, ctx.view.prefix);
+      try {
+        return ethAddressString(ethAddressFromFilecoin(fa, text));
+      } catch (e) {
+        if (!(e instanceof NotAnEthAddressError)) throw new HandlerError(`error converting filecoin address to eth address: ${(e as Error).message}`);
+      }
+      if (![1, 2, 3].includes(fa[0]!)) throw new HandlerError(`invalid filecoin address protocol: ${text}`);
+      const param = blkParam ?? 'finalized';
+      const ts = await tipSetByBlockParam(ctx, param, false);
+      let id: Uint8Array | null;
+      try {
+        id = await lookupId((c) => ctx.view.block(c), ts.parentState, fa);
+      } catch (e) {
+        if (e instanceof RpcError) throw e;
+        throw new HandlerError(lookupFailed(text, param, loadErr(e)), e);
+      }
+      if (!id) throw new HandlerError(lookupFailed(text, param, `resolution lookup failed (${text}): resolve address ${text}: actor not found`));
+      return ethAddressString(ethAddressFromFilecoin(id, addressToString(id, ctx.view.prefix)));
+    },
+  }),
   method({
     name: 'Filecoin.EthChainId',
     namespace: 'Eth',

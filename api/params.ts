@@ -9,6 +9,7 @@
 import { CID } from '../chain/cid.js';
 import type { TipSetKey } from '../chain/tipset.js';
 import { addressFromString } from '../chain/address.js';
+import { parseEthAddress } from '../chain/eth/address.js';
 import { InvalidParamsError } from '../rpc/errors.js';
 
 /** A JSON schema fragment (OpenRPC `schema`). */
@@ -124,6 +125,25 @@ export const P = {
         return fail((e as Error).message, e);
       }
     }),
+
+  /** An Ethereum address `0x…` (ethtypes.EthAddress), as its 20 bytes. */
+  ethAddress: (name: string): Param<Uint8Array> =>
+    param(name, 'ethtypes.EthAddress', { type: 'string', pattern: '^(0x)?[0-9a-fA-F]{40}$' }, (v, fail) => {
+      if (typeof v !== 'string') return fail(`json: cannot unmarshal ${short(v)} into Go value of type string`);
+      try {
+        return parseEthAddress(v);
+      } catch (e) {
+        return fail((e as Error).message, e);
+      }
+    }),
+
+  /** An eth block parameter: a tag (`latest`, `safe`, …) or a block number string; optional. */
+  blockParam: (name: string): Param<string | undefined> =>
+    param(name, '*string', { type: 'string' }, (v, fail) => {
+      if (v === undefined || v === null) return undefined;
+      if (typeof v !== 'string') return fail(`json: cannot unmarshal ${short(v)} into Go value of type string`);
+      return v;
+    }, true),
 
   /**
    * A param this gateway passes on without reading (forwarded methods: a message, an

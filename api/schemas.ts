@@ -17,6 +17,7 @@ export const COMPONENT_SCHEMAS: Record<string, JsonSchema> = {
   Address: { type: 'string', pattern: '^[ft][0-4]', description: 'Filecoin address, network prefix f (mainnet) or t' },
   BigInt: { type: 'string', pattern: '^-?[0-9]+$', description: 'decimal integer (attoFIL for amounts)' },
   EthQuantity: { type: 'string', pattern: '^0x(0|[1-9a-f][0-9a-f]*)$' },
+  EthAddress: { type: 'string', pattern: '^0x[0-9a-f]{40}$', description: 'Ethereum address, lowercase hex' },
   TipSet: {
     type: 'object',
     properties: { Cids: { type: 'array', items: ref('Cid') }, Blocks: { type: 'array', items: ref('BlockHeader') }, Height: { type: 'integer' } },
@@ -47,6 +48,7 @@ export const S = {
   Address: ref('Address'),
   BigInt: ref('BigInt'),
   EthQuantity: ref('EthQuantity'),
+  EthAddress: ref('EthAddress'),
   /** A named object type of {@link COMPONENT_SCHEMAS}. */
   object: (name: (typeof OBJECTS)[number]): JsonSchema => ref(name),
   nullable: (s: JsonSchema): JsonSchema => ({ oneOf: [s, { type: 'null' }] }),

@@ -103,6 +103,13 @@ export class ActorNotFoundError extends RpcError {
     super(ErrorCode.ActorNotFound, message);
   }
 }
+/** 12: Lotus's api.ErrNullRound: the requested epoch was a null round. */
+export class NullRoundError extends RpcError {
+  static readonly code = ErrorCode.NullRound;
+  constructor(epoch: number) {
+    super(ErrorCode.NullRound, `requested epoch was a null round (${epoch})`);
+  }
+}
 /** -32005: a request exceeds a configured limit (range, batch size, subscriptions). */
 export class LimitExceededError extends RpcError {
   static readonly code = ErrorCode.LimitExceeded;

@@ -178,3 +178,45 @@ test('calibnet epoch 16800 (StateRoot v4, new HAMT): all 495 actors by ID and by
   }
   assert.ok(rendered > 400, `rendered ${rendered} states`);
 });
+
+test('FilecoinAddressToEthAddress / EthAddressToFilecoinAddress on every genesis account key, f0 and f410 addresses', async () => {
+  const list = (await rpc(ip.url, 'Filecoin.StateListActors', [genesisKey])).body.result as string[];
+  const masked = (id: string): string => `0xff${'0'.repeat(22)}${BigInt(id.slice(2)).toString(16).padStart(16, '0')}`;
+  let keys = 0;
+  for (const id of list) {
+    // an ID address converts without state, to its masked ID, and back
+    const e = (await rpc(ip.url, 'Filecoin.FilecoinAddressToEthAddress', [id])).body.result;
+    assert.equal(e, masked(id));
+    assert.equal((await rpc(ip.url, 'Filecoin.EthAddressToFilecoinAddress', [e])).body.result, id);
+    const actor = (await rpc(ip.url, 'Filecoin.StateGetActor', [id, genesisKey])).body.result;
+    if (actorCodeInfo(actor.Code['/'])?.name !== 'account' || id === 'f099' || id === 'f081') continue;
+    // a key address resolves through the init actor at `finalized` (here: genesis), as Lotus does
+    const key = (await rpc(ip.url, 'Filecoin.StateAccountKey', [id, genesisKey])).body.result as string;
+    for (const blk of [undefined, 'latest', 'pending', 'safe', 'finalized']) {
+      const r = await rpc(ip.url, 'Filecoin.FilecoinAddressToEthAddress', blk === undefined ? [key] : [key, blk]);
+      assert.equal(r.body.result, masked(id), `${key} at ${blk}`);
+    }
+    keys++;
+  }
+  assert.equal(keys, 15, 'the 17 accounts but f099 (its own ID) and f081 (key not registered)');
+  // an f410 address and its Ethereum address, both ways (the sender of a real mainnet transaction)
+  const eth = '0x77a5535bd66c24472c8aefff87e3f40a1eac8484';
+  const f410 = (await rpc(ip.url, 'Filecoin.EthAddressToFilecoinAddress', [eth])).body.result;
+  assert.match(f410, /^f410f/);
+  assert.equal((await rpc(ip.url, 'Filecoin.FilecoinAddressToEthAddress', [f410])).body.result, eth);
+});
+
+test('address conversion errors as Lotus gives them', async () => {
+  const noKey = 'f1abjxfbp274xpdqcpuaykwkfb43omjotacm2p3za';
+  assert.deepEqual((await rpc(ip.url, 'Filecoin.FilecoinAddressToEthAddress', [noKey])).body.error, {
+    code: 1,
+    message: `failed to lookup ID address for given Filecoin address ${noKey} (ensure that the address has been instantiated on-chain and sufficient epochs have passed since instantiation to confirm to the given 'blkParam': "finalized"): resolution lookup failed (${noKey}): resolve address ${noKey}: actor not found`,
+  });
+  const key = (await rpc(ip.url, 'Filecoin.StateAccountKey', ['f0100', genesisKey])).body.result;
+  assert.deepEqual((await rpc(ip.url, 'Filecoin.FilecoinAddressToEthAddress', [key, 'earliest'])).body.error, { code: 1, message: 'block param "earliest" is not supported' });
+  assert.deepEqual((await rpc(ip.url, 'Filecoin.FilecoinAddressToEthAddress', [key, '0x5'])).body.error, { code: 1, message: "requested a future epoch (beyond 'latest')" });
+  assert.deepEqual((await rpc(ip.url, 'Filecoin.FilecoinAddressToEthAddress', [key, 'soon'])).body.error, { code: 1, message: 'failed to parse block number: strconv.ParseUint: parsing "soon": invalid syntax' });
+  const bad = await rpc(ip.url, 'Filecoin.EthAddressToFilecoinAddress', ['0x1234']);
+  assert.equal(bad.body.error.code, -32602);
+  assert.match(bad.body.error.message, /expected hex string length sans prefix 40, got 4$/);
+});

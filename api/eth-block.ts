@@ -1,0 +1,67 @@
+/**
+ * Eth block parameters as Lotus reads them (node/impl/eth/tipsetresolver.go,
+ * GetTipsetByBlockNumber, without F3): `pending` is the head, `latest` its parent
+ * (the newest executed tipset), `safe` the tipset 30 epochs below the head
+ * (ethtypes.SafeEpochDelay), `finalized` 900 below (policy.ChainFinality), both at
+ * or below a null round; `earliest` is refused; a number (`0x…` hex or decimal
+ * string) must not be above `latest`, and in strict mode a null round there is
+ * code 12 (ENullRound).
+ */
+import type { TipSet } from '../chain/tipset.js';
+import { HandlerError, NullRoundError } from '../rpc/errors.js';
+import type { MethodContext } from './dispatch.js';
+
+/** Epochs below the head of the `safe` tag (Lotus ethtypes.SafeEpochDelay). */
+export const SAFE_EPOCH_DELAY = 30;
+/** Epochs below the head of the `finalized` tag (Lotus policy.ChainFinality). */
+export const CHAIN_FINALITY = 900;
+
+/**
+ * Parse a block number as Lotus's EthUint64 does: `0x` hex or decimal digits, uint64.
+ * @throws HandlerError `failed to parse block number: …` (strconv's wording).
+ */
+export function parseBlockNumber(s: string): number {
+  const hex = s.startsWith('0x');
+  const digits = hex ? s.slice(2) : s;
+  const ok = digits.length > 0 && (hex ? /^[0-9a-fA-F]+$/ : /^[0-9]+$/).test(digits);
+  if (!ok) throw new HandlerError(`failed to parse block number: strconv.ParseUint: parsing ${JSON.stringify(digits)}: invalid syntax`);
+  const n = BigInt(hex ? `0x${digits}` : digits);
+  if (n > 0xffffffffffffffffn) throw new HandlerError(`failed to parse block number: strconv.ParseUint: parsing ${JSON.stringify(digits)}: value out of range`);
+  return n > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(n);
+}
+
+/**
+ * The tipset a block parameter names, on the follower's chain.
+ * @throws HandlerError with Lotus's texts; NullRoundError in strict mode.
+ */
+export async function tipSetByBlockParam(ctx: MethodContext, param: string, strict: boolean): Promise<TipSet> {
+  const head = ctx.view.head();
+  const below = (n: number): Promise<TipSet> => ctx.deps.heads.tipSetAtHeight(Math.max(0, head.height - n), head, true);
+  switch (param) {
+    case 'earliest':
+      throw new HandlerError('block param "earliest" is not supported');
+    case 'pending':
+      return head;
+    case 'latest':
+      if (head.height === 0) return head;
+      try {
+        return await ctx.deps.reader.parentOf(head);
+      } catch {
+        throw new HandlerError('failed to get parent tipset');
+      }
+    case 'safe':
+      return below(SAFE_EPOCH_DELAY);
+    case 'finalized':
+      return below(CHAIN_FINALITY);
+  }
+  const n = parseBlockNumber(param);
+  if (n > head.height - 1) throw new HandlerError("requested a future epoch (beyond 'latest')");
+  let ts: TipSet;
+  try {
+    ts = await ctx.deps.heads.tipSetAtHeight(n, head, true);
+  } catch {
+    throw new HandlerError(`failed to get tipset at height: ${n}`);
+  }
+  if (strict && ts.height !== n) throw new NullRoundError(n);
+  return ts;
+}

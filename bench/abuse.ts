@@ -62,6 +62,47 @@ async function lbMetric(cluster: TestCluster, name: string): Promise<number> {
   return line ? Number(line.split(' ')[1]) : 0;
 }
 
+/**
+ * Run a full garbage collection in a process this bench started, through the
+ * inspector: SIGUSR1 opens it on 127.0.0.1:9229, `HeapProfiler.collectGarbage` runs
+ * the GC, and the inspector is closed again (`process._debugEnd()`, what inspector.close() runs).
+ * So "memory returned" is read after the garbage is gone, not whenever V8 chooses.
+ */
+async function collectGarbage(pid: number): Promise<void> {
+  process.kill(pid, 'SIGUSR1');
+  let wsUrl: string | undefined;
+  for (let i = 0; i < 50 && !wsUrl; i++) {
+    try {
+      const list = (await (await fetch('http://127.0.0.1:9229/json/list')).json()) as Array<{ webSocketDebuggerUrl: string }>;
+      wsUrl = list[0]?.webSocketDebuggerUrl;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  if (!wsUrl) throw new Error(`no inspector on 127.0.0.1:9229 for pid ${pid}`);
+  const ws = new WebSocket(wsUrl);
+  await new Promise<void>((r, j) => ws.once('open', () => r()).once('error', j));
+  const call = (id: number, method: string, params: unknown = {}): Promise<void> =>
+    new Promise((resolve) => {
+      const onMessage = (d: Buffer): void => {
+        if ((JSON.parse(String(d)) as { id?: number }).id === id) {
+          ws.off('message', onMessage);
+          resolve();
+        }
+      };
+      ws.on('message', onMessage);
+      ws.send(JSON.stringify({ id, method, params }));
+    });
+  await call(1, 'HeapProfiler.collectGarbage');
+  // close the inspector again (process._debugEnd is what inspector.close() runs; it answers nothing)
+  ws.send(JSON.stringify({ id: 2, method: 'Runtime.evaluate', params: { expression: 'process._debugEnd()' } }));
+  for (let i = 0; i < 50; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    if (!(await fetch('http://127.0.0.1:9229/json/list').then(() => true, () => false))) break;
+  }
+  ws.terminate();
+}
+
 /** An HTTP client bound to one loopback address (the balancer limits per IP). */
 const client = (addr: string): Agent => new Agent({ localAddress: addr, connections: 16 });
 
@@ -151,6 +192,8 @@ async function main(): Promise<void> {
     const rssBeforeWs = rssMb(cluster);
     /** The balancer's JavaScript heap in use plus its Buffers (MB), from its own metrics. */
     const lbHeap = async (): Promise<number> => ((await lbMetric(cluster, 'filfollower_nodejs_heap_size_used_bytes')) + (await lbMetric(cluster, 'filfollower_nodejs_external_memory_bytes'))) / 2 ** 20;
+    const lbPid = rolePids(cluster, 'lb')[0]!.pid;
+    await collectGarbage(lbPid);
     const heapBefore = await lbHeap();
     let heapPeak = heapBefore;
     const sockets: WebSocket[] = [];
@@ -196,6 +239,7 @@ async function main(): Promise<void> {
     for (const ws of sockets) ws.terminate();
     await new Promise((r) => setTimeout(r, 5000));
     const rssAfterWs = rssMb(cluster);
+    await collectGarbage(lbPid);
     const heapAfter = await lbHeap();
     const worstWhile = samples.reduce((m, x) => Math.max(m, x.p99), 0);
     const pooled = samples.flatMap((x) => x.lat).sort((a, b) => a - b);
@@ -207,7 +251,7 @@ async function main(): Promise<void> {
       `| same, worst 2-s window | ${worstWhile.toFixed(2)} ms | worst p99 of ${samples.length} 2-s windows until all were dropped (${dropSeconds.toFixed(0)} s; p99 by window: ${samples.map((x) => x.p99.toFixed(0)).join(', ')} ms); ratio ${(worstWhile / wsIdle.p99).toFixed(2)}× idle before, ${(worstWhile / during.p99).toFixed(2)}× idle after |`,
       `| same, after they were dropped | ${during.p99.toFixed(2)} ms | p50 ${during.p50.toFixed(2)} ms, ${during.n} reads, ${during.failed} failed; ratio p99 ${(during.p99 / wsIdle.p99).toFixed(2)}× idle |`,
       `| RSS of balancer + followers | ${rssBeforeWs.toFixed(0)} → ${rssPeak.toFixed(0)} → ${rssAfterWs.toFixed(0)} MB | before, highest with the clients, 5 s after they are gone |`,
-      `| balancer heap used + Buffers | ${heapBefore.toFixed(0)} → ${heapPeak.toFixed(0)} → ${heapAfter.toFixed(0)} MB | the same moments, from its /debug/metrics (what the process holds; RSS keeps pages the allocator does not give back) |`,
+      `| balancer heap used + Buffers | ${heapBefore.toFixed(0)} → ${heapPeak.toFixed(0)} → ${heapAfter.toFixed(0)} MB | the same moments, from its /debug/metrics, the first and last after a full GC (what the process holds; RSS keeps pages the allocator does not give back) |`,
     );
     bar.update({ done: rows.length });
 
@@ -259,8 +303,9 @@ async function main(): Promise<void> {
 
     bar.finish({ done: rows.length });
 
+    await collectGarbage(lbPid);
     const heapAtEnd = await lbHeap();
-    notes.push(`| balancer heap used + Buffers at the end | ${heapAtEnd.toFixed(0)} MB | after the phases below the WebSocket one (garbage collection has run by then) |`);
+    notes.push(`| balancer heap used + Buffers at the end | ${heapAtEnd.toFixed(0)} MB | after every phase, after a full GC |`);
     const alive = [...rolePids(cluster, 'lb'), ...rolePids(cluster, 'follower'), ...rolePids(cluster, 'leader')].length;
     const fmt = (m: Map<string, number>): string => [...m].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} × ${v}`).join(', ');
     process.stdout.write(

@@ -13,7 +13,8 @@ import { lookupId } from '../chain/state.js';
 import { NotAnEthAddressError, ethAddressFromFilecoin, ethAddressString, ethAddressToFilecoin } from '../chain/eth/address.js';
 import { HandlerError, RpcError } from '../rpc/errors.js';
 import { tipSetByBlockParam } from './eth-block.js';
-import { loadErr } from './chain-view.js';
+import { loadErr, readError } from './chain-view.js';
+import { networkVersionAt } from '../chain/upgrades.js';
 
 /** An eth quantity: `0x` + hex without leading zeros. */
 export function ethQuantity(n: number): string {
@@ -29,6 +30,61 @@ const lookupFailed = (addr: string, blkParam: string, cause: string): string =>
 /** The Eth namespace. */
 export const ETH_METHODS: MethodDef[] = [
   method({
+    name: 'Filecoin.EthProtocolVersion',
+    namespace: 'Eth',
+    aliases: ['eth_protocolVersion'],
+    summary: "The network version at the head's height, as an eth quantity (Lotus EthProtocolVersion).",
+    params: [],
+    result: S.EthQuantity,
+    answer: 'served',
+    cost: 'light',
+    source: 'upgrade schedule of the network (`chain/upgrades.ts`)',
+    handler: async (ctx) => {
+      const head = ctx.view.head();
+      try {
+        return ethQuantity(networkVersionAt(ctx.view.networkInfo?.name ?? 'unknown', head.height));
+      } catch (e) {
+        throw readError(e, (e as Error).message);
+      }
+    },
+  }),
+  method({
+    name: 'Filecoin.EthAccounts',
+    namespace: 'Eth',
+    aliases: ['eth_accounts'],
+    summary: 'Always `[]`: the gateway holds no accounts (as Lotus).',
+    params: [],
+    result: { type: 'array', items: S.EthAddress, maxItems: 0 },
+    answer: 'served',
+    cost: 'light',
+    source: 'constant',
+    handler: async () => [],
+  }),
+  method({
+    name: 'Filecoin.EthGetBlockTransactionCountByNumber',
+    namespace: 'Eth',
+    aliases: ['eth_getBlockTransactionCountByNumber'],
+    summary: "The number of messages the tipset's blocks include (BLS + secp per block, not de-duplicated, as Lotus counts them); a null round is code 12.",
+    params: [P.blockParam('blkParam')],
+    result: S.EthQuantity,
+    answer: 'served',
+    cost: 'standard',
+    source: 'store (TxMeta and message AMTs of each block)',
+    handler: async (ctx, [blkParam]) => {
+      const ts = await tipSetByBlockParam(ctx, blkParam, true);
+      let count = 0;
+      try {
+        for (const b of ts.blocks) {
+          const m = await ctx.deps.reader.messagesForBlock(b.header);
+          count += m.bls.length + m.secpk.length;
+        }
+      } catch (e) {
+        throw readError(e, `error loading messages for tipset: ${ts.keyString}: ${loadErr(e)}`);
+      }
+      return ethQuantity(count);
+    },
+  }),
+  method({
     name: 'Filecoin.EthAddressToFilecoinAddress',
     namespace: 'Eth',
     summary: 'The Filecoin address an Ethereum address stands for: f0<id> for a masked ID (0xff…), else its f410 address.',
@@ -43,7 +99,7 @@ export const ETH_METHODS: MethodDef[] = [
     name: 'Filecoin.FilecoinAddressToEthAddress',
     namespace: 'Eth',
     summary: "An address's Ethereum form: f0 and f410 directly; f1/f2/f3 through their actor ID at the block param (default `finalized`), as a masked ID.",
-    params: [P.address('filecoinAddress'), P.blockParam('blkParam')],
+    params: [P.address('filecoinAddress'), P.optionalBlockParam('blkParam')],
     result: S.EthAddress,
     answer: 'served',
     cost: 'standard',

@@ -137,8 +137,15 @@ export const P = {
       }
     }),
 
-  /** An eth block parameter: a tag (`latest`, `safe`, …) or a block number string; optional. */
-  blockParam: (name: string): Param<string | undefined> =>
+  /** An eth block parameter: a tag (`latest`, `safe`, …) or a block number string. */
+  blockParam: (name: string): Param<string> =>
+    param(name, 'string', { type: 'string' }, (v, fail) => {
+      if (typeof v !== 'string') return fail(`json: cannot unmarshal ${short(v)} into Go value of type string`);
+      return v;
+    }),
+
+  /** An optional eth block parameter (`*string`): undefined when left out or null. */
+  optionalBlockParam: (name: string): Param<string | undefined> =>
     param(name, '*string', { type: 'string' }, (v, fail) => {
       if (v === undefined || v === null) return undefined;
       if (typeof v !== 'string') return fail(`json: cannot unmarshal ${short(v)} into Go value of type string`);

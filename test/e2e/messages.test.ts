@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { fixture, fixturesDir } from '../../common/paths.js';
 import { type CID, cborCid, decodeCbor } from '../../chain/cid.js';
 import { buildAmt } from '../../chain/amt.js';
-import { TipSet } from '../../chain/tipset.js';
+import { TipSet, tipSetKeyString } from '../../chain/tipset.js';
 import { ChainReader } from '../../blockstore/chain-reader.js';
 import { type BlockHeader, encodeBlockHeader, eventToCbor, receiptToCbor } from '../../chain/types.js';
 import { addressFromString } from '../../chain/address.js';
@@ -255,4 +255,37 @@ test('limits: lookback cap (lotus-gateway style), message lookback cap, batch si
   } finally {
     await f.stop();
   }
+});
+
+test('eth_getBlockTransactionCountByNumber at every height 0–340: the messages of its blocks (independent AMT walk), code 12 on null rounds', async () => {
+  let nullRounds = 0;
+  let withMessages = 0;
+  for (let h = 0; h <= 340; h++) {
+    const r = await rpc(ip.url, 'eth_getBlockTransactionCountByNumber', [`0x${h.toString(16)}`]);
+    const ts = byHeight.get(h);
+    if (!ts) {
+      assert.deepEqual(r.body.error, { code: 12, message: `requested epoch was a null round (${h})` }, `height ${h}`);
+      nullRounds++;
+      continue;
+    }
+    let want = 0;
+    for (const b of ts.blocks) {
+      const [bls, secp] = decodeCbor<[CID, CID]>(ip.source.car.blocks.getSync(b.header.messages)!);
+      want += amtLeafCids(bls).length + amtLeafCids(secp).length;
+    }
+    if (want > 0) withMessages++;
+    assert.equal(r.body.result, `0x${want.toString(16)}`, `height ${h}`);
+  }
+  assert.ok(nullRounds > 0 && withMessages > 0, `${nullRounds} null rounds, ${withMessages} tipsets with messages`);
+  // tags: `latest` is the head's parent, `pending` the head; beyond latest and garbage are refused as Lotus does
+  const head = byHeight.get(341)!;
+  const parentHeight = [...byHeight.values()].find((t) => t.keyString === tipSetKeyString(head.parents))!.height;
+  assert.equal((await rpc(ip.url, 'eth_getBlockTransactionCountByNumber', ['latest'])).body.result, (await rpc(ip.url, 'eth_getBlockTransactionCountByNumber', [`0x${parentHeight.toString(16)}`])).body.result);
+  assert.equal(typeof (await rpc(ip.url, 'eth_getBlockTransactionCountByNumber', ['pending'])).body.result, 'string');
+  assert.deepEqual((await rpc(ip.url, 'eth_getBlockTransactionCountByNumber', ['0x155'])).body.error, { code: 1, message: "requested a future epoch (beyond 'latest')" });
+  assert.deepEqual((await rpc(ip.url, 'eth_getBlockTransactionCountByNumber', ['0xzz'])).body.error, { code: 1, message: 'failed to parse block number: strconv.ParseUint: parsing "zz": invalid syntax' });
+  assert.equal((await rpc(ip.url, 'eth_getBlockTransactionCountByNumber', [5])).body.error.code, -32602);
+  // the other two constant-ish reads
+  assert.deepEqual((await rpc(ip.url, 'eth_accounts')).body.result, []);
+  assert.equal((await rpc(ip.url, 'eth_protocolVersion')).body.result, '0x0', 'mainnet network version 0 at height 341');
 });

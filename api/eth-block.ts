@@ -8,6 +8,9 @@
  * code 12 (ENullRound).
  */
 import type { TipSet } from '../chain/tipset.js';
+import { CID } from 'multiformats/cid';
+import * as Digest from 'multiformats/hashes/digest';
+import { BLAKE2B_256, DAG_CBOR } from '../chain/cid.js';
 import { HandlerError, NullRoundError } from '../rpc/errors.js';
 import type { MethodContext } from './dispatch.js';
 
@@ -64,4 +67,27 @@ export async function tipSetByBlockParam(ctx: MethodContext, param: string, stri
   }
   if (strict && ts.height !== n) throw new NullRoundError(n);
   return ts;
+}
+
+/**
+ * The CID an eth block hash stands for: the TipSetKey CID whose blake2b-256 digest
+ * it is (Lotus EthHash.ToCid: dag-cbor, blake2b-256).
+ */
+export function ethHashToCid(hash: Uint8Array): CID {
+  return CID.createV1(DAG_CBOR, Digest.create(BLAKE2B_256, hash));
+}
+
+/**
+ * The tipset an eth block hash names, canonical or not (Lotus GetTipSetByHash).
+ * @throws HandlerError `failed to get tipset by hash: ipld: could not find <cid>`
+ */
+export async function tipSetByEthHash(ctx: MethodContext, hash: Uint8Array): Promise<TipSet> {
+  const cid = ethHashToCid(hash);
+  const row = await ctx.deps.index.byKeyCid(cid);
+  if (!row) throw new HandlerError(`failed to get tipset by hash: ipld: could not find ${cid.toString()}`);
+  try {
+    return await ctx.deps.reader.loadTipSet(row.key);
+  } catch (e) {
+    throw new HandlerError(`failed to get tipset by hash: ${(e as Error).message}`, e);
+  }
 }

@@ -12,7 +12,9 @@ import { addressToString } from '../chain/address.js';
 import { lookupId } from '../chain/state.js';
 import { NotAnEthAddressError, ethAddressFromFilecoin, ethAddressString, ethAddressToFilecoin } from '../chain/eth/address.js';
 import { HandlerError, RpcError } from '../rpc/errors.js';
-import { tipSetByBlockParam } from './eth-block.js';
+import { tipSetByBlockParam, tipSetByEthHash } from './eth-block.js';
+import type { MethodContext } from './dispatch.js';
+import type { TipSet } from '../chain/tipset.js';
 import { loadErr, readError } from './chain-view.js';
 import { networkVersionAt } from '../chain/upgrades.js';
 
@@ -22,6 +24,20 @@ export function ethQuantity(n: number): string {
 }
 
 const FULLNODE = 'the full node at `FULLNODE_URL`';
+
+/** BLS + secp messages of every block of a tipset, not de-duplicated (Lotus countTipsetMsgs). */
+async function countTipSetMessages(ctx: MethodContext, ts: TipSet): Promise<number> {
+  let count = 0;
+  try {
+    for (const b of ts.blocks) {
+      const m = await ctx.deps.reader.messagesForBlock(b.header);
+      count += m.bls.length + m.secpk.length;
+    }
+  } catch (e) {
+    throw readError(e, `error loading messages for tipset: ${ts.keyString}: ${loadErr(e)}`);
+  }
+  return count;
+}
 
 /** Lotus's message when an f1/f2/f3 address has no actor at the block param (node/impl/eth/filecoin.go). */
 const lookupFailed = (addr: string, blkParam: string, cause: string): string =>
@@ -70,19 +86,19 @@ export const ETH_METHODS: MethodDef[] = [
     answer: 'served',
     cost: 'standard',
     source: 'store (TxMeta and message AMTs of each block)',
-    handler: async (ctx, [blkParam]) => {
-      const ts = await tipSetByBlockParam(ctx, blkParam, true);
-      let count = 0;
-      try {
-        for (const b of ts.blocks) {
-          const m = await ctx.deps.reader.messagesForBlock(b.header);
-          count += m.bls.length + m.secpk.length;
-        }
-      } catch (e) {
-        throw readError(e, `error loading messages for tipset: ${ts.keyString}: ${loadErr(e)}`);
-      }
-      return ethQuantity(count);
-    },
+    handler: async (ctx, [blkParam]) => ethQuantity(await countTipSetMessages(ctx, await tipSetByBlockParam(ctx, blkParam, true))),
+  }),
+  method({
+    name: 'Filecoin.EthGetBlockTransactionCountByHash',
+    namespace: 'Eth',
+    aliases: ['eth_getBlockTransactionCountByHash'],
+    summary: 'The same count for the tipset an eth block hash names (the digest of its TipSetKey CID), canonical or not.',
+    params: [P.ethHash('blkHash')],
+    result: S.EthQuantity,
+    answer: 'served',
+    cost: 'standard',
+    source: 'index (tipsets by key CID) + store (message AMTs)',
+    handler: async (ctx, [hash]) => ethQuantity(await countTipSetMessages(ctx, await tipSetByEthHash(ctx, hash))),
   }),
   method({
     name: 'Filecoin.EthAddressToFilecoinAddress',

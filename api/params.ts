@@ -9,7 +9,7 @@
 import { CID } from '../chain/cid.js';
 import type { TipSetKey } from '../chain/tipset.js';
 import { addressFromString } from '../chain/address.js';
-import { parseEthAddress } from '../chain/eth/address.js';
+import { parseEthAddress, parseEthHash } from '../chain/eth/address.js';
 import { InvalidParamsError } from '../rpc/errors.js';
 
 /** A JSON schema fragment (OpenRPC `schema`). */
@@ -132,6 +132,17 @@ export const P = {
       if (typeof v !== 'string') return fail(`json: cannot unmarshal ${short(v)} into Go value of type string`);
       try {
         return parseEthAddress(v);
+      } catch (e) {
+        return fail((e as Error).message, e);
+      }
+    }),
+
+  /** An eth hash `0x…` (ethtypes.EthHash, 32 bytes): a block or transaction hash. */
+  ethHash: (name: string): Param<Uint8Array> =>
+    param(name, 'ethtypes.EthHash', { type: 'string', pattern: '^0x[0-9a-fA-F]{64}$' }, (v, fail) => {
+      if (typeof v !== 'string') return fail(`json: cannot unmarshal ${short(v)} into Go value of type string`);
+      try {
+        return parseEthHash(v);
       } catch (e) {
         return fail((e as Error).message, e);
       }

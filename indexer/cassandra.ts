@@ -111,6 +111,11 @@ export class CqlChainIndex implements ChainIndex {
     return (await this.reverted(buf(keyCid.bytes))) === false;
   }
 
+  async byKeyCid(keyCid: CID): Promise<(IndexedTipSet & { reverted: boolean }) | null> {
+    const row = (await this.client.execute('SELECT tipset_key, height, reverted FROM tipsets WHERE tipset_key_cid = ?', [buf(keyCid.bytes)])).first();
+    return row ? { key: tipSetKeyFromBytes(row.tipset_key as Buffer) as TipSetKey, height: num(row.height), reverted: row.reverted as boolean } : null;
+  }
+
   async importStarted(path: string): Promise<string> {
     const id = cassandra.types.TimeUuid.now();
     await this.client.execute('INSERT INTO imports (id, path, started_at) VALUES (?, ?, toTimestamp(now()))', [id, path]);

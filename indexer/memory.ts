@@ -89,5 +89,10 @@ export class MemoryChainIndex implements ChainIndex {
     return !!r && !r.reverted;
   }
 
+  async byKeyCid(keyCid: CID): Promise<(IndexedTipSet & { reverted: boolean }) | null> {
+    const r = this.tipsets.get(keyCid.toString());
+    return r ? { key: r.key, height: r.height, reverted: r.reverted } : null;
+  }
+
   async close(): Promise<void> {}
 }

@@ -3,7 +3,7 @@
  */
 import type pg from 'pg';
 import type { CID } from '../chain/cid.js';
-import { type TipSet, tipSetKeyBytes, tipSetKeyCid, tipSetKeyFromBytes } from '../chain/tipset.js';
+import { type TipSet, type TipSetKey, tipSetKeyBytes, tipSetKeyCid, tipSetKeyFromBytes } from '../chain/tipset.js';
 import type { AppliedTipSet, ChainIndex, HeadRow, IndexedTipSet, MessageInclusion } from './types.js';
 
 function buf(b: Uint8Array): Buffer {
@@ -128,6 +128,16 @@ export class PgChainIndex implements ChainIndex {
   async isCanonical(keyCid: CID): Promise<boolean> {
     const r = await this.pool.query({ name: 'idx_is_canon', text: 'SELECT 1 FROM tipsets WHERE tipset_key_cid = $1 AND NOT reverted', values: [buf(keyCid.bytes)] });
     return (r.rowCount ?? 0) > 0;
+  }
+
+  async byKeyCid(keyCid: CID): Promise<(IndexedTipSet & { reverted: boolean }) | null> {
+    const r = await this.pool.query<{ tipset_key: Buffer; height: string; reverted: boolean }>({
+      name: 'idx_by_key_cid',
+      text: 'SELECT tipset_key, height, reverted FROM tipsets WHERE tipset_key_cid = $1',
+      values: [buf(keyCid.bytes)],
+    });
+    const row = r.rows[0];
+    return row ? { key: tipSetKeyFromBytes(row.tipset_key) as TipSetKey, height: Number(row.height), reverted: row.reverted } : null;
   }
 
   async close(): Promise<void> {}

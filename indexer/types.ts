@@ -61,6 +61,11 @@ export interface ChainIndex {
   unfinishedImports(): Promise<string[]>;
   /** Whether the tipset is indexed and not reverted. */
   isCanonical(keyCid: CID): Promise<boolean>;
+  /**
+   * The indexed tipset whose TipSetKey CID is `keyCid` (canonical or reverted: an eth
+   * block hash names any tipset, as Lotus's GetTipSetByCid), or null.
+   */
+  byKeyCid(keyCid: CID): Promise<(IndexedTipSet & { reverted: boolean }) | null>;
   /** Release connections. */
   close(): Promise<void>;
 }

@@ -97,3 +97,17 @@ export function ethAddressFromFilecoin(bytes: Uint8Array, text: string): EthAddr
   }
   throw new NotAnEthAddressError();
 }
+
+/** Bytes of an eth hash (block or transaction hash). */
+export const ETH_HASH_LENGTH = 32;
+
+/**
+ * Parse a `0x…` 32-byte hash (Lotus ParseEthHash).
+ * @throws Error `expected hex string length sans prefix 64, got N`, `cannot parse hex value: …`
+ */
+export function parseEthHash(s: string): Uint8Array {
+  const hex = s.startsWith('0x') || s.startsWith('0X') ? s.slice(2) : s;
+  if (hex.length !== ETH_HASH_LENGTH * 2) throw new Error(`expected hex string length sans prefix ${ETH_HASH_LENGTH * 2}, got ${hex.length}`);
+  if (!/^[0-9a-fA-F]*$/.test(hex)) throw new Error(`cannot parse hex value: encoding/hex: invalid byte: ${JSON.stringify(hex.match(/[^0-9a-fA-F]/)![0])}`);
+  return Uint8Array.from(Buffer.from(hex, 'hex'));
+}

@@ -140,6 +140,13 @@ for (const backend of backends) {
       await leader.advance(t341, []);
       assert.equal(await store.index.isCanonical(t341.keyCid), true);
       assert.equal(await store.index.isCanonical(fork.keyCid), false);
+      // by TipSetKey CID (what an eth block hash names): every tipset, and the reverted fork with its flag
+      for (const t of src.tipsets) {
+        const got = (await store.index.byKeyCid(t.keyCid))!;
+        assert.deepEqual([got.key.map(String), got.height, got.reverted], [t.key.map(String), t.height, false], `height ${t.height}`);
+      }
+      assert.deepEqual(await store.index.byKeyCid(fork.keyCid).then((r) => r && [r.height, r.reverted]), [341, true]);
+      assert.equal(await store.index.byKeyCid(CID.parse('bafy2bzacebwjt2adbqmthpulhydgl4gobllfxjuxl4cnzvc5qfd47dn34d6ba')), null);
     });
 
     test('the whole cluster on this backend (leader replay, followers, balancer) serves the walking skeleton checks', async () => {

@@ -289,3 +289,19 @@ test('eth_getBlockTransactionCountByNumber at every height 0–340: the messages
   assert.deepEqual((await rpc(ip.url, 'eth_accounts')).body.result, []);
   assert.equal((await rpc(ip.url, 'eth_protocolVersion')).body.result, '0x0', 'mainnet network version 0 at height 341');
 });
+
+test('eth_getBlockTransactionCountByHash: the eth block hash of each tipset (its TipSetKey CID digest) gives the count by number', async () => {
+  for (const ts of ip.source.tipsets.filter((t) => t.height <= 340)) {
+    const hash = `0x${Buffer.from(ts.keyCid.multihash.digest).toString('hex')}`;
+    const byHash = await rpc(ip.url, 'eth_getBlockTransactionCountByHash', [hash]);
+    const byNumber = await rpc(ip.url, 'eth_getBlockTransactionCountByNumber', [`0x${ts.height.toString(16)}`]);
+    assert.equal(byHash.body.result, byNumber.body.result, `height ${ts.height}`);
+  }
+  const unknown = `0x${'ab'.repeat(32)}`;
+  const r = await rpc(ip.url, 'eth_getBlockTransactionCountByHash', [unknown]);
+  assert.equal(r.body.error.code, 1);
+  assert.match(r.body.error.message, /^failed to get tipset by hash: ipld: could not find bafy2bzace/);
+  const bad = await rpc(ip.url, 'eth_getBlockTransactionCountByHash', ['0x1234']);
+  assert.equal(bad.body.error.code, -32602);
+  assert.match(bad.body.error.message, /expected hex string length sans prefix 64, got 4$/);
+});

@@ -454,6 +454,8 @@ export async function runBalancer(opts: BalancerOptions, log: Logger): Promise<B
       const noParams = req.params === undefined || req.params === null || (Array.isArray(req.params) && req.params.length === 0);
       if (req.method !== 'Filecoin.ChainNotify' || !plainId || !noParams) return false;
       const key = JSON.stringify(id);
+      // channels the fan-out ended (its follower subscription dropped) free their place
+      for (const [k, c] of locals) if (c.closed) locals.delete(k);
       if (locals.has(key)) return false; // a repeated request id: the follower answers as it would
       if (locals.size >= MAX_SUBSCRIPTIONS) {
         // lotus-gateway caps subscriptions per connection (16), as followers do

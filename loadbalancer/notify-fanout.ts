@@ -28,7 +28,8 @@ const MAX_QUEUED = 32;
  * Subscribers sent a change before the fan-out yields to other work. Small slices
  * keep HTTP reads flowing while thousands of subscribers are fed: with 500 clients
  * × 16 subscriptions at 200 ms epochs (bench:abuse), the worst 2-s p99 of ChainHead
- * was 33 ms with slices of 256, 8 ms with 64 and 5–7 ms with 16 (idle: 2.7–3.9 ms).
+ * was 33 ms with slices of 256, 8 ms with 64 and 5–9 ms with 16 (idle: 2.3–7.8 ms
+ * across runs on a shared 2-core machine).
  */
 const FANOUT_SLICE = 16;
 

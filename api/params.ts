@@ -73,6 +73,18 @@ function short(v: unknown): string {
  */
 export const MAX_TIPSET_KEY_BLOCKS = 64;
 
+/** A `0x`-hex string param of `digits` hex digits, parsed by `parse` (whose error message is Lotus's). */
+function hexParam(name: string, goType: string, digits: number, parse: (s: string) => Uint8Array): Param<Uint8Array> {
+  return param(name, goType, { type: 'string', pattern: `^(0x)?[0-9a-fA-F]{${digits}}$` }, (v, fail) => {
+    if (typeof v !== 'string') return fail(`json: cannot unmarshal ${short(v)} into Go value of type string`);
+    try {
+      return parse(v);
+    } catch (e) {
+      return fail((e as Error).message, e);
+    }
+  });
+}
+
 /** Param constructors. */
 export const P = {
   /** A CID `{"/": "…"}` (`*cid.Cid`). */
@@ -127,26 +139,10 @@ export const P = {
     }),
 
   /** An Ethereum address `0x…` (ethtypes.EthAddress), as its 20 bytes. */
-  ethAddress: (name: string): Param<Uint8Array> =>
-    param(name, 'ethtypes.EthAddress', { type: 'string', pattern: '^(0x)?[0-9a-fA-F]{40}$' }, (v, fail) => {
-      if (typeof v !== 'string') return fail(`json: cannot unmarshal ${short(v)} into Go value of type string`);
-      try {
-        return parseEthAddress(v);
-      } catch (e) {
-        return fail((e as Error).message, e);
-      }
-    }),
+  ethAddress: (name: string): Param<Uint8Array> => hexParam(name, 'ethtypes.EthAddress', 40, parseEthAddress),
 
   /** An eth hash `0x…` (ethtypes.EthHash, 32 bytes): a block or transaction hash. */
-  ethHash: (name: string): Param<Uint8Array> =>
-    param(name, 'ethtypes.EthHash', { type: 'string', pattern: '^0x[0-9a-fA-F]{64}$' }, (v, fail) => {
-      if (typeof v !== 'string') return fail(`json: cannot unmarshal ${short(v)} into Go value of type string`);
-      try {
-        return parseEthHash(v);
-      } catch (e) {
-        return fail((e as Error).message, e);
-      }
-    }),
+  ethHash: (name: string): Param<Uint8Array> => hexParam(name, 'ethtypes.EthHash', 64, parseEthHash),
 
   /** An eth block parameter: a tag (`latest`, `safe`, …) or a block number string. */
   blockParam: (name: string): Param<string> =>

@@ -12,7 +12,10 @@ import { addressToString } from '../chain/address.js';
 import { lookupId } from '../chain/state.js';
 import { NotAnEthAddressError, ethAddressFromFilecoin, ethAddressString, ethAddressToFilecoin } from '../chain/eth/address.js';
 import { HandlerError, RpcError } from '../rpc/errors.js';
-import { tipSetByBlockParam, tipSetByEthHash } from './eth-block.js';
+import { ethHashToCid, tipSetByBlockParam, tipSetByEthHash } from './eth-block.js';
+import type { CID } from '../chain/cid.js';
+import { cidJson } from '../chain/json.js';
+import { DecodeError, SigType, type SignedMessage, decodeChainMessage } from '../chain/types.js';
 import type { MethodContext } from './dispatch.js';
 import type { TipSet } from '../chain/tipset.js';
 import { loadErr, readError } from './chain-view.js';
@@ -24,6 +27,29 @@ export function ethQuantity(n: number): string {
 }
 
 const FULLNODE = 'the full node at `FULLNODE_URL`';
+
+/** `0x` + hex of a 32-byte eth hash. */
+const ethHashString = (h: Uint8Array): string => `0x${Buffer.from(h).toString('hex')}`;
+
+/**
+ * A message stored under `c` (signed or not), or null when the store has no block
+ * there or the block is not a message (Lotus GetSignedMessage, then GetMessage).
+ */
+async function storedMessage(ctx: MethodContext, c: CID): Promise<{ signed: SignedMessage | null } | null> {
+  let bytes: Uint8Array | null;
+  try {
+    bytes = await ctx.view.block(c);
+  } catch (e) {
+    throw readError(e, loadErr(e));
+  }
+  if (!bytes) return null;
+  try {
+    return decodeChainMessage(bytes);
+  } catch (e) {
+    if (e instanceof DecodeError) return null;
+    throw e;
+  }
+}
 
 /** BLS + secp messages of every block of a tipset, not de-duplicated (Lotus countTipsetMsgs). */
 async function countTipSetMessages(ctx: MethodContext, ts: TipSet): Promise<number> {
@@ -99,6 +125,41 @@ export const ETH_METHODS: MethodDef[] = [
     cost: 'standard',
     source: 'index (tipsets by key CID) + store (message AMTs)',
     handler: async (ctx, [hash]) => ethQuantity(await countTipSetMessages(ctx, await tipSetByEthHash(ctx, hash))),
+  }),
+  method({
+    name: 'Filecoin.EthGetTransactionHashByCid',
+    namespace: 'Eth',
+    aliases: ['eth_getTransactionHashByCid'],
+    summary: "The eth transaction hash of a stored message: the digest of its CID (secp: the signed message's; BLS: the message's); null when no such message is stored.",
+    params: [P.cid('cid')],
+    result: S.nullable(S.EthHash),
+    answer: 'served',
+    cost: 'light',
+    source: 'store (the message block)',
+    handler: async (ctx, [c]) => {
+      const m = await storedMessage(ctx, c);
+      if (!m) return null;
+      if (m.signed?.signature.type === SigType.Delegated) {
+        throw new HandlerError('failed to convert from signed message: delegated-signature (f410) messages are not converted to eth transactions here yet');
+      }
+      // secp: the CID is the signed message's; BLS: the message's (Lotus ethTxHashFromSignedMessage)
+      return ethHashString(c.multihash.digest);
+    },
+  }),
+  method({
+    name: 'Filecoin.EthGetMessageCidByTransactionHash',
+    namespace: 'Eth',
+    aliases: ['eth_getMessageCidByTransactionHash'],
+    summary: 'The CID of the stored message an eth transaction hash names (the hash as a blake2b-256 CID digest); null when none is stored.',
+    params: [P.ethHash('txHash')],
+    result: S.nullable(S.Cid),
+    answer: 'served',
+    cost: 'light',
+    source: 'store (the message block)',
+    handler: async (ctx, [hash]) => {
+      const c = ethHashToCid(hash);
+      return (await storedMessage(ctx, c)) ? cidJson(c) : null;
+    },
   }),
   method({
     name: 'Filecoin.EthAddressToFilecoinAddress',

@@ -18,6 +18,7 @@ export const COMPONENT_SCHEMAS: Record<string, JsonSchema> = {
   BigInt: { type: 'string', pattern: '^-?[0-9]+$', description: 'decimal integer (attoFIL for amounts)' },
   EthQuantity: { type: 'string', pattern: '^0x(0|[1-9a-f][0-9a-f]*)$' },
   EthAddress: { type: 'string', pattern: '^0x[0-9a-f]{40}$', description: 'Ethereum address, lowercase hex' },
+  EthHash: { type: 'string', pattern: '^0x[0-9a-f]{64}$', description: 'eth block or transaction hash, lowercase hex' },
   TipSet: {
     type: 'object',
     properties: { Cids: { type: 'array', items: ref('Cid') }, Blocks: { type: 'array', items: ref('BlockHeader') }, Height: { type: 'integer' } },
@@ -49,6 +50,7 @@ export const S = {
   BigInt: ref('BigInt'),
   EthQuantity: ref('EthQuantity'),
   EthAddress: ref('EthAddress'),
+  EthHash: ref('EthHash'),
   /** A named object type of {@link COMPONENT_SCHEMAS}. */
   object: (name: (typeof OBJECTS)[number]): JsonSchema => ref(name),
   nullable: (s: JsonSchema): JsonSchema => ({ oneOf: [s, { type: 'null' }] }),

@@ -305,3 +305,28 @@ test('eth_getBlockTransactionCountByHash: the eth block hash of each tipset (its
   assert.equal(bad.body.error.code, -32602);
   assert.match(bad.body.error.message, /expected hex string length sans prefix 64, got 4$/);
 });
+
+test('eth_getTransactionHashByCid / eth_getMessageCidByTransactionHash for every BLS and secp message of the CAR; null for what is not a stored message', async () => {
+  const reader = new ChainReader(ip.source.car.blocks);
+  let bls = 0;
+  let secp = 0;
+  for (const ts of ip.source.tipsets) {
+    for (const b of ts.blocks) {
+      const m = await reader.messagesForBlock(b.header);
+      for (const { cid } of [...m.bls, ...m.secpk]) {
+        // Lotus EthHashFromCid: the CID's blake2b-256 digest (for secp, the signed message's CID)
+        const hash = `0x${Buffer.from(cid.multihash.digest).toString('hex')}`;
+        assert.equal((await rpc(ip.url, 'eth_getTransactionHashByCid', [cidJson(cid)])).body.result, hash);
+        assert.deepEqual((await rpc(ip.url, 'eth_getMessageCidByTransactionHash', [hash])).body.result, cidJson(cid));
+      }
+      bls += m.bls.length;
+      secp += m.secpk.length;
+    }
+  }
+  assert.ok(bls > 0 && secp > 0, `${bls} BLS and ${secp} secp messages`);
+  // a block header is stored but is no message; an unknown hash names nothing
+  const header = ip.source.tipsets[5]!.key[0]!;
+  assert.equal((await rpc(ip.url, 'eth_getTransactionHashByCid', [cidJson(header)])).body.result, null);
+  assert.equal((await rpc(ip.url, 'eth_getMessageCidByTransactionHash', [`0x${'cd'.repeat(32)}`])).body.result, null);
+  assert.equal((await rpc(ip.url, 'eth_getMessageCidByTransactionHash', ['0xcd'])).body.error.code, -32602);
+});

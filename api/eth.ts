@@ -224,11 +224,7 @@ export const ETH_METHODS: MethodDef[] = [
     answer: 'served',
     cost: 'light',
     source: "follower's head",
-    handler: async (ctx) => {
-      const head = ctx.view.head();
-      if (head.height === 0) return '0x0';
-      return ethQuantity((await ctx.deps.reader.parentOf(head)).height);
-    },
+    handler: async (ctx) => ethQuantity((await tipSetByBlockParam(ctx, 'latest', false)).height),
   }),
   method({
     name: 'Filecoin.EthSyncing',

@@ -19,7 +19,7 @@ import { RpcWsClient } from '../rpc/client.js';
 import { lookup } from 'node:dns/promises';
 import type { Logger } from '../common/logger.js';
 import { createMetrics, type Metrics } from '../common/metrics.js';
-import { MAX_JSON_DEPTH, errorResponse, nestedDeeperThan, serialize } from '../rpc/server.js';
+import { MAX_JSON_DEPTH, dropSocket, errorResponse, nestedDeeperThan, serialize } from '../rpc/server.js';
 import { InternalError, LimitExceededError, ParseError } from '../rpc/errors.js';
 import { REGISTRY } from '../api/methods.js';
 import { notServedError } from '../api/dispatch.js';
@@ -113,30 +113,12 @@ export interface BalancerHandle {
   metrics: Metrics;
 }
 
-/** The one error every unwritten frame of a dropped client is failed with (not one Error per frame). */
-const SLOW_READER = Object.assign(new Error('the client stopped reading'), { code: 'ESLOWREADER' });
-
-/**
- * Close a client that stopped reading, at once. Its socket may hold thousands of
- * unwritten frames; destroying it with one error hands that error to each of their
- * callbacks, instead of Node creating an Error per frame (`ws.terminate()`), which
- * for 500 such clients at once stalls the process for half a second.
- */
-function dropSocket(ws: WebSocket): void {
-  const socket = (ws as unknown as { _socket?: { destroy(err?: Error): void } })._socket;
-  if (socket) socket.destroy(SLOW_READER);
-  else ws.terminate();
-}
-
 /** Start the balancer. */
 export async function runBalancer(opts: BalancerOptions, log: Logger): Promise<BalancerHandle> {
   const metrics = createMetrics();
   /** A client that left CHANNEL_BUFFER head changes unwritten: dropped, with its connection. */
-  const dropped = new WeakSet<WebSocket>();
+  // a dropped client is CLOSING at once, so its other channels are not reported again
   const onSlowSubscriber = (ch: LocalChannel): void => {
-    // every channel of the client falls behind together: the client is dropped once
-    if (dropped.has(ch.ws)) return;
-    dropped.add(ch.ws);
     metrics.slowClientsClosed.inc();
     log.info({ channel: ch.id, bufferedBytes: ch.ws.bufferedAmount }, 'closing a WebSocket client that stopped reading its ChainNotify');
     dropSocket(ch.ws);

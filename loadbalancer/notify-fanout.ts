@@ -68,11 +68,6 @@ export class NotifyFanout {
     private readonly maxBufferedBytes = 8 << 20,
   ) {}
 
-  /** Whether a new subscriber can be served here (the follower's head is known). */
-  get ready(): boolean {
-    return this.current !== null;
-  }
-
   /** Open subscriptions. */
   get size(): number {
     return this.subs.size;

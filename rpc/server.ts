@@ -73,6 +73,22 @@ export interface MethodSpec {
  */
 export type Admit = (remote: string, body: string) => { body: string; retryAfterSeconds: number } | null;
 
+/** The one error every unwritten frame of a dropped client is failed with (not one Error per frame). */
+const SLOW_READER = Object.assign(new Error('the client stopped reading'), { code: 'ESLOWREADER' });
+
+/**
+ * Close a client that stopped reading, at once. Its socket may hold thousands of
+ * unwritten frames; destroying it with one error hands that error to each of their
+ * callbacks, instead of Node creating an Error per frame (`ws.terminate()`), which
+ * for 500 such clients at once stalls the process for half a second.
+ */
+export function dropSocket(ws: WebSocket): void {
+  const socket = (ws as unknown as { _socket?: { destroy(err?: Error): void } })._socket;
+  socket?.destroy(SLOW_READER);
+  // and the WebSocket is CLOSING at once (the destroyed socket is not destroyed again)
+  ws.terminate();
+}
+
 /** Server limits. */
 export interface RpcServerOptions {
   /** Max requests in one batch (default 100). */
@@ -212,7 +228,7 @@ export class RpcServer {
         // the client stopped reading: drop it rather than buffer for it without end
         this.opts.metrics?.slowClientsClosed.inc();
         this.opts.log.info({ remote, bufferedBytes: ws.bufferedAmount }, 'closing a WebSocket client that stopped reading');
-        ws.terminate();
+        dropSocket(ws);
         return 0;
       }
       const frame = typeof msg === 'string' ? msg : Array.isArray(msg) ? `[${msg.map(serialize).join(',')}]` : serialize(msg);

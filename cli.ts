@@ -8,6 +8,7 @@
  *   migrate   create or upgrade the store's schema
  *   config    print every setting (`--markdown` for the README table)
  *   methods   print every JSON-RPC method (`--markdown` for the README table, `--openrpc v1`)
+ *   synth-fevm  write the SYNTHETIC FEVM test chain (CARs + manifest; needs the dev dependencies)
  * Every option is also an environment variable (see README / `config`).
  */
 import { Command as Cli, Option } from 'commander';
@@ -175,6 +176,34 @@ program
       process.stdout.write(JSON.stringify(openRpcDocument(REGISTRY, o.openrpc as ApiVersion), null, 2) + '\n');
     } else if (o.markdown) process.stdout.write(methodsMarkdown(REGISTRY) + '\n');
     else for (const m of REGISTRY.methods) process.stdout.write(`${m.name.padEnd(40)} ${m.versions.join(',').padEnd(6)} ${typeof m.answer === 'object' ? 'refused' : m.answer}\n`);
+  });
+
+program
+  .command('synth-fevm')
+  .description('write a SYNTHETIC FEVM chain (ERC-20 deployed and used through EIP-1559 transactions, events, null rounds, a fork) as CAR files and a JSON manifest; needs the dev dependencies (solc, @ethereumjs/evm)')
+  .requiredOption('--out <dir>', 'directory for synth-fevm.car, synth-fevm-fork.car and synth-fevm.json')
+  .option('--epochs <n>', 'height of the head', '60')
+  .option('--events-per-epoch <n>', 'extra contract events per epoch (scale data)', '0')
+  .option('--fork-depth <n>', 'tipsets the fork branch replaces (0: no fork CAR)', '3')
+  .action(async (o: { out: string; epochs: string; eventsPerEpoch: string; forkDepth: string }) => {
+    try {
+      const int = (name: string, v: string, min: number): number => {
+        const n = Number(v);
+        if (!/^\d+$/.test(v) || !Number.isSafeInteger(n) || n < min) throw new Error(`--${name}: expected an integer ≥ ${min}, got ${JSON.stringify(v)}`);
+        return n;
+      };
+      const opts = { epochs: int('epochs', o.epochs, 8), eventsPerEpoch: int('events-per-epoch', o.eventsPerEpoch, 0), forkDepth: int('fork-depth', o.forkDepth, 0) };
+      let mod: typeof import('./synth/write.js');
+      try {
+        mod = await import('./synth/write.js');
+      } catch (e) {
+        throw new Error(`synth-fevm needs the dev dependencies (npm ci without --omit=dev): ${(e as Error).message}`);
+      }
+      const r = await mod.writeSyntheticFevm(resolve(o.out), opts);
+      process.stdout.write(`SYNTHETIC chain: head ${r.manifestData.head.height}, ${r.manifestData.txs.length} transactions, ${r.manifestData.events} events\n  ${r.car}\n${r.forkCar ? `  ${r.forkCar}\n` : ''}  ${r.manifest}\n`);
+    } catch (e) {
+      fail(e);
+    }
   });
 
 program.parseAsync(process.argv).catch(fail);

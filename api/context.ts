@@ -40,6 +40,10 @@ export interface HeadChanges {
 export interface ApiLimits {
   lookbackEpochs: number;
   messageLookbackEpochs: number;
+  /** Widest eth_getLogs height range (epochs); default 2880. */
+  ethMaxFilterHeightRange?: number;
+  /** Most eth_getLogs results across several tipsets; default 10000. */
+  ethMaxFilterResults?: number;
 }
 
 /** Everything a process hands the API. */

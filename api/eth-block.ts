@@ -13,6 +13,7 @@ import * as Digest from 'multiformats/hashes/digest';
 import { BLAKE2B_256, DAG_CBOR } from '../chain/cid.js';
 import { HandlerError, NullRoundError } from '../rpc/errors.js';
 import type { MethodContext } from './dispatch.js';
+import type { BlockNumberOrHash } from './params.js';
 
 /** Epochs below the head of the `safe` tag (Lotus ethtypes.SafeEpochDelay). */
 export const SAFE_EPOCH_DELAY = 30;
@@ -90,4 +91,18 @@ export async function tipSetByEthHash(ctx: MethodContext, hash: Uint8Array): Pro
   } catch (e) {
     throw new HandlerError(`failed to get tipset by hash: ${(e as Error).message}`, e);
   }
+}
+
+/**
+ * The tipset an EthBlockNumberOrHash names (Lotus GetTipsetByBlockNumberOrHash): tags
+ * and numbers as {@link tipSetByBlockParam}; a hash any indexed tipset, and with
+ * `requireCanonical` only a canonical one.
+ * @throws HandlerError `tipset is not canonical`, or the texts of the resolvers used.
+ */
+export async function tipSetByBlockNumberOrHash(ctx: MethodContext, p: BlockNumberOrHash, strict: boolean): Promise<TipSet> {
+  if (p.kind === 'tag') return tipSetByBlockParam(ctx, p.tag, strict);
+  if (p.kind === 'number') return tipSetByBlockParam(ctx, p.text, strict);
+  const ts = await tipSetByEthHash(ctx, p.hash);
+  if (p.requireCanonical && !(await ctx.deps.index.isCanonical(ts.keyCid))) throw new HandlerError('tipset is not canonical');
+  return ts;
 }

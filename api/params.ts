@@ -85,6 +85,39 @@ function hexParam(name: string, goType: string, digits: number, parse: (s: strin
   });
 }
 
+/**
+ * An EthBlockNumberOrHash (ethtypes.EthBlockNumberOrHash.UnmarshalJSON): a tag, a
+ * 66-character `0x` block hash, a block number string, or an object
+ * `{"blockNumber": "0x…"}` / `{"blockHash": "0x…", "requireCanonical": bool}`.
+ */
+export type BlockNumberOrHash = { kind: 'tag'; tag: string } | { kind: 'number'; text: string } | { kind: 'hash'; hash: Uint8Array; requireCanonical: boolean };
+
+const BLOCK_TAGS = new Set(['earliest', 'pending', 'latest', 'safe', 'finalized']);
+
+function parseBlockNumberOrHash(v: unknown, fail: (d: string, c?: unknown) => never): BlockNumberOrHash {
+  const hashOf = (s: string): Uint8Array => {
+    try {
+      return parseEthHash(s);
+    } catch (e) {
+      return fail((e as Error).message, e);
+    }
+  };
+  if (v && typeof v === 'object' && !Array.isArray(v)) {
+    const o = v as Record<string, unknown>;
+    if (o.blockNumber !== undefined && o.blockNumber !== null && o.blockHash !== undefined && o.blockHash !== null) return fail('cannot specify both blockNumber and blockHash');
+    if (typeof o.blockNumber === 'string') return { kind: 'number', text: o.blockNumber };
+    if (typeof o.blockHash === 'string') return { kind: 'hash', hash: hashOf(o.blockHash), requireCanonical: o.requireCanonical === true };
+    return fail('invalid block param');
+  }
+  if (typeof v === 'string') {
+    if (BLOCK_TAGS.has(v)) return { kind: 'tag', tag: v };
+    if (v.length === 66 && v.startsWith('0x')) return { kind: 'hash', hash: hashOf(v), requireCanonical: false };
+    return { kind: 'number', text: v };
+  }
+  if (typeof v === 'number') return fail('json: cannot unmarshal number into Go value of type string');
+  return fail('invalid block param');
+}
+
 /** Param constructors. */
 export const P = {
   /** A CID `{"/": "…"}` (`*cid.Cid`). */
@@ -158,6 +191,58 @@ export const P = {
       if (typeof v !== 'string') return fail(`json: cannot unmarshal ${short(v)} into Go value of type string`);
       return v;
     }, true),
+
+  /** An eth block number, tag or hash (ethtypes.EthBlockNumberOrHash); `optional`: defaults to `latest` when left out. */
+  blockNumberOrHash: (name: string, optional = false): Param<BlockNumberOrHash> =>
+    param(
+      name,
+      '*ethtypes.EthBlockNumberOrHash',
+      { oneOf: [{ type: 'string' }, { type: 'object' }] },
+      (v, fail) => (v === undefined && optional ? { kind: 'tag', tag: 'latest' } : parseBlockNumberOrHash(v, fail)),
+      optional,
+    ),
+
+  /** An EthUint64: a `0x` hex string, a decimal string, or a JSON number. */
+  ethUint64: (name: string): Param<number> =>
+    param(name, 'ethtypes.EthUint64', { oneOf: [{ type: 'string' }, { type: 'integer' }] }, (v, fail) => {
+      if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return v;
+      if (typeof v !== 'string') return fail(`json: cannot unmarshal ${short(v)} into Go value of type string`);
+      const hex = v.startsWith('0x');
+      const digits = hex ? v.slice(2) : v;
+      if (!(digits.length > 0 && (hex ? /^[0-9a-fA-F]+$/ : /^[0-9]+$/).test(digits))) return fail(`strconv.ParseUint: parsing ${JSON.stringify(digits)}: invalid syntax`);
+      const n = BigInt(hex ? `0x${digits}` : digits);
+      if (n > 0xffffffffffffffffn) return fail(`strconv.ParseUint: parsing ${JSON.stringify(digits)}: value out of range`);
+      return n > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(n);
+    }),
+
+  /** An optional eth hash (`*ethtypes.EthHash`): null when null. */
+  nullableEthHash: (name: string): Param<Uint8Array | null> =>
+    param(name, '*ethtypes.EthHash', { oneOf: [{ type: 'string' }, { type: 'null' }] }, (v, fail) => {
+      if (v === null) return null;
+      if (typeof v !== 'string') return fail(`json: cannot unmarshal ${short(v)} into Go value of type string`);
+      try {
+        return parseEthHash(v);
+      } catch (e) {
+        return fail((e as Error).message, e);
+      }
+    }),
+
+  /** A JSON boolean (`bool`). */
+  bool: (name: string): Param<boolean> =>
+    param(name, 'bool', { type: 'boolean' }, (v, fail) => (typeof v === 'boolean' ? v : fail(`json: cannot unmarshal ${short(v)} into Go value of type bool`))),
+
+  /** Eth data bytes (ethtypes.EthBytes): hex with or without `0x`, odd length left-padded. */
+  ethBytes: (name: string): Param<Uint8Array> =>
+    param(name, 'ethtypes.EthBytes', { type: 'string' }, (v, fail) => {
+      if (typeof v !== 'string') return fail(`json: cannot unmarshal ${short(v)} into Go value of type string`);
+      let h = v.replaceAll('0x', '');
+      if (h.length % 2) h = `0${h}`;
+      if (!/^[0-9a-fA-F]*$/.test(h)) return fail(`encoding/hex: invalid byte: ${JSON.stringify(h.match(/[^0-9a-fA-F]/)![0])}`);
+      return Uint8Array.from(Buffer.from(h, 'hex'));
+    }),
+
+  /** Any JSON value, handed to the method to read (filter specs, raw param lists). */
+  json: (name: string, goType: string, schema: JsonSchema = {}, optional = false): Param<unknown> => param(name, goType, schema, (v) => v, optional),
 
   /**
    * A param this gateway passes on without reading (forwarded methods: a message, an

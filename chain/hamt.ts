@@ -8,7 +8,7 @@
  * bit width 5.
  */
 import { createHash } from 'node:crypto';
-import { CID, compareBytes, decodeCbor } from './cid.js';
+import { CID, cborCid, compareBytes, decodeCbor, encodeCbor } from './cid.js';
 import { DecodeError } from './types.js';
 import { type BlockGetter, MissingBlockError } from './amt.js';
 
@@ -118,4 +118,63 @@ export async function hamtEntries(get: BlockGetter, root: CID, limit = Infinity)
   };
   await walk(root);
   return out;
+}
+
+/** Keys per bucket before a slot becomes a child node (go-hamt-ipld v3 `bucketSize`). */
+export const HAMT_BUCKET_SIZE = 3;
+
+/** Encoded HAMT blocks and their root. */
+export interface BuiltHamt {
+  root: CID;
+  blocks: Array<{ cid: CID; bytes: Uint8Array }>;
+}
+
+/** Minimal big-endian bytes of a bitmap (go `big.Int.Bytes()`: empty for 0). */
+function bitfieldBytes(slots: number[]): Uint8Array {
+  let v = 0n;
+  for (const s of slots) v |= 1n << BigInt(s);
+  if (v === 0n) return new Uint8Array(0);
+  const hex = v.toString(16);
+  return Uint8Array.from(Buffer.from(hex.length % 2 ? `0${hex}` : hex, 'hex'));
+}
+
+/**
+ * Build the v3 HAMT (go-hamt-ipld v3, actors v3+: state trees v2+, init address
+ * maps) holding `entries`: keys hashed with sha2-256, `bitWidth` bits per level
+ * most significant first, buckets of up to 3 pairs sorted by key bytes, a slot
+ * with more keys becomes a child node. Without deletions the layout depends only
+ * on the set of entries, so this is the node layout go-hamt-ipld writes for them.
+ * Values are CBOR-encoded as given (CIDs become links).
+ * @throws Error on a duplicate key.
+ */
+export function buildHamt(entries: Array<[Uint8Array, unknown]>, bitWidth = DEFAULT_HAMT_BIT_WIDTH): BuiltHamt {
+  const blocks: BuiltHamt['blocks'] = [];
+  const hashed = entries.map(([k, v]) => ({ k, v, h: new Uint8Array(createHash('sha256').update(k).digest()) }));
+  const node = (items: typeof hashed, depth: number): unknown[] => {
+    const bySlot = new Map<number, typeof hashed>();
+    for (const it of items) {
+      const s = hashBits(it.h, depth, bitWidth);
+      const list = bySlot.get(s);
+      if (list) list.push(it);
+      else bySlot.set(s, [it]);
+    }
+    const slots = [...bySlot.keys()].sort((a, b) => a - b);
+    const pointers = slots.map((s) => {
+      const list = bySlot.get(s)!;
+      if (list.length <= HAMT_BUCKET_SIZE) {
+        list.sort((a, b) => compareBytes(a.k, b.k));
+        for (let i = 1; i < list.length; i++) if (compareBytes(list[i - 1]!.k, list[i]!.k) === 0) throw new Error('buildHamt: duplicate key');
+        return list.map((it) => [it.k, it.v]);
+      }
+      const bytes = encodeCbor(node(list, depth + 1));
+      const cid = cborCid(bytes);
+      blocks.push({ cid, bytes });
+      return cid;
+    });
+    return [bitfieldBytes(slots), pointers];
+  };
+  const rootBytes = encodeCbor(node(hashed, 0));
+  const root = cborCid(rootBytes);
+  blocks.push({ cid: root, bytes: rootBytes });
+  return { root, blocks };
 }

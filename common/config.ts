@@ -65,6 +65,8 @@ export const SETTINGS = {
   maxBatch: setting('int', 'MAX_BATCH', 'max-batch', int(100), 'Most requests in one JSON-RPC batch.'),
   lookbackEpochs: setting('int', 'LOOKBACK_EPOCHS', 'lookback-epochs', int(0), "Oldest epoch reachable below the head for height lookups (0 = unlimited), like lotus-gateway's lookback cap."),
   messageLookbackEpochs: setting('int', 'MESSAGE_LOOKBACK_EPOCHS', 'message-lookback-epochs', int(0), "How far below the head StateSearchMsg looks when the caller passes limit -1 (0 = unlimited), like lotus-gateway's message lookback."),
+  ethMaxFilterHeightRange: setting('int', 'ETH_MAX_FILTER_HEIGHT_RANGE', 'eth-max-filter-height-range', int(2880), "Widest eth_getLogs / filter height range in epochs (Lotus Events.MaxFilterHeightRange); wider ranges get -32005."),
+  ethMaxFilterResults: setting('int', 'ETH_MAX_FILTER_RESULTS', 'eth-max-filter-results', int(10000), 'Most logs eth_getLogs returns when they span more than one tipset (Lotus Events.MaxFilterResults).'),
   chainCacheBytes: setting('int', 'CHAIN_CACHE_BYTES', 'chain-cache-bytes', int(268435456), 'Bytes of decoded headers, tipsets and message lists a follower caches (LRU, sized by encoded bytes plus overhead).'),
   responseCacheBytes: setting('int', 'RESPONSE_CACHE_BYTES', 'response-cache-bytes', int(134217728), 'Bytes of JSON answers a follower caches (immutable ones only, keyed by CID or TipSetKey; answers over 1 MiB are not cached).'),
   lbHost: setting('string', 'LB_HOST', 'lb-host', str('127.0.0.1'), 'Address the load balancer listens on.'),
@@ -92,7 +94,7 @@ export type SettingKey = keyof typeof SETTINGS;
 const STORE = ['storeUrl', 'embeddedPgDir', 'embeddedPgPort'] as const;
 const LOG = ['logLevel', 'logFormat'] as const;
 const LEADER = [...STORE, 'car', 'epochMs', 'fixturesDir', 'upstreamUrl', 'upstreamToken', 'backfillEpochs', 'fetchConcurrency', 'leaderHost', 'leaderPort', 'reconnectMaxMs', 'maxRequestBytes', 'wsMaxBufferedBytes', ...LOG] as const;
-const FOLLOWER = [...STORE, 'leaderUrl', 'followerHost', 'followerPort', 'headPollMs', 'reconnectMaxMs', 'readyMaxLag', 'blockCacheBytes', 'chainCacheBytes', 'maxRequestBytes', 'maxBatch', 'lookbackEpochs', 'messageLookbackEpochs', 'responseCacheBytes', 'verifyBlocks', 'corsOrigins', 'rateLimit', 'rateBurstSeconds', 'wsMaxBufferedBytes', ...LOG] as const;
+const FOLLOWER = [...STORE, 'leaderUrl', 'followerHost', 'followerPort', 'headPollMs', 'reconnectMaxMs', 'readyMaxLag', 'blockCacheBytes', 'chainCacheBytes', 'maxRequestBytes', 'maxBatch', 'lookbackEpochs', 'messageLookbackEpochs', 'ethMaxFilterHeightRange', 'ethMaxFilterResults', 'responseCacheBytes', 'verifyBlocks', 'corsOrigins', 'rateLimit', 'rateBurstSeconds', 'wsMaxBufferedBytes', ...LOG] as const;
 const LB = ['lbHost', 'lbPort', 'upstreams', 'maxLagEpochs', 'healthIntervalMs', 'monotonicWaitMs', 'rateLimit', 'rateBurstSeconds', 'maxWsPerIp', 'wsMaxBufferedBytes', 'retries', 'maxRequestBytes', 'fullNodeUrl', 'fullNodeToken', 'corsOrigins', ...LOG] as const;
 
 /**

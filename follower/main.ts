@@ -52,7 +52,7 @@ export async function runFollower(cfg: RoleConfig<'follower'>, store: Store, log
     heads: tracker,
     changes: notifier,
     cache,
-    limits: { lookbackEpochs: cfg.lookbackEpochs, messageLookbackEpochs: cfg.messageLookbackEpochs },
+    limits: { lookbackEpochs: cfg.lookbackEpochs, messageLookbackEpochs: cfg.messageLookbackEpochs, ethMaxFilterHeightRange: cfg.ethMaxFilterHeightRange, ethMaxFilterResults: cfg.ethMaxFilterResults },
     agent: 'fil-follower',
   });
   const rpcOpts = { log, metrics, maxBatch: cfg.maxBatch, maxBufferedBytes: cfg.wsMaxBufferedBytes };

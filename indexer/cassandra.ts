@@ -10,11 +10,14 @@
 import cassandra from 'cassandra-driver';
 import { CID } from '../chain/cid.js';
 import { type TipSet, type TipSetKey, tipSetKeyBytes, tipSetKeyCid, tipSetKeyFromBytes } from '../chain/tipset.js';
-import type { AppliedTipSet, ChainIndex, HeadRow, IndexedTipSet, MessageInclusion } from './types.js';
+import type { AppliedTipSet, ChainIndex, EventQuery, HeadRow, IndexedEvent, IndexedTipSet, MessageInclusion } from './types.js';
+import { decodeEntries, encodeEntries, matchesFilters } from './event-rows.js';
 import { mapLimit } from '../blockstore/cassandra.js';
 
 /** Epochs per chain_by_height partition. */
 export const HEIGHT_BUCKET = 10_000;
+/** Epochs per events_by_height partition (migrations/cql/002_eth.cql). */
+export const EVENT_BUCKET = 120;
 
 const buf = (b: Uint8Array): Buffer => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 const bucketOf = (h: number): number => Math.floor(h / HEIGHT_BUCKET);
@@ -32,7 +35,8 @@ export class CqlChainIndex implements ChainIndex {
 
   async applyHeadChange(reverts: TipSet[], applies: AppliedTipSet[]): Promise<void> {
     const c = this.client;
-    for (const { tipset: ts, messages } of applies) {
+    for (const applied of applies) {
+      const { tipset: ts, messages } = applied;
       const k = buf(ts.keyCid.bytes);
       const keyBytes = buf(tipSetKeyBytes(ts.key));
       const parent = buf(tipSetKeyCid(ts.parents).bytes);
@@ -47,6 +51,18 @@ export class CqlChainIndex implements ChainIndex {
           rows.filter(([, m]) => m !== null),
           32,
           ([i, m]) => c.execute('INSERT INTO message_inclusions (message_cid, tipset_key_cid, tipset_key, height, message_index) VALUES (?, ?, ?, ?, ?)', [m, k, keyBytes, ts.height, i]),
+        );
+      }
+      // eth rows before the tipset row too: tx hashes of its messages, events of its parent's
+      await mapLimit(applied.ethTxHashes ?? [], 32, (h) => c.execute('INSERT INTO eth_tx_hashes (tx_hash, message_cid) VALUES (?, ?)', [buf(h.txHash), buf(h.messageCid.bytes)]));
+      if (applied.parentEvents && applied.parentEvents.length > 0) {
+        const ph = applied.parentHeight;
+        if (ph === undefined) throw new Error('parentEvents given without parentHeight');
+        await mapLimit(applied.parentEvents, 32, (e) =>
+          c.execute(
+            'INSERT INTO events_by_height (bucket, height, tipset_key_cid, message_index, event_index, message_cid, emitter_id, emitter_addr, event_entries) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+            [Math.floor(ph / EVENT_BUCKET), ph, parent, e.messageIndex, e.eventIndex, buf(e.messageCid.bytes), e.emitter, e.emitterAddr ? buf(e.emitterAddr) : null, buf(encodeEntries(e.entries))],
+          ),
         );
       }
       await c.execute('INSERT INTO tipset_children (parent_key_cid, tipset_key_cid, tipset_key, height) VALUES (?, ?, ?, ?)', [parent, k, keyBytes, ts.height]);
@@ -114,6 +130,66 @@ export class CqlChainIndex implements ChainIndex {
   async byKeyCid(keyCid: CID): Promise<(IndexedTipSet & { reverted: boolean }) | null> {
     const row = (await this.client.execute('SELECT tipset_key, height, reverted FROM tipsets WHERE tipset_key_cid = ?', [buf(keyCid.bytes)])).first();
     return row ? { key: tipSetKeyFromBytes(row.tipset_key as Buffer) as TipSetKey, height: num(row.height), reverted: row.reverted as boolean } : null;
+  }
+
+  async messageByEthTxHash(txHash: Uint8Array): Promise<CID | null> {
+    const row = (await this.client.execute('SELECT message_cid FROM eth_tx_hashes WHERE tx_hash = ?', [buf(txHash)])).first();
+    return row ? CID.decode(new Uint8Array(row.message_cid as Buffer)) : null;
+  }
+
+  /**
+   * Events by partition, filtered here: a row counts when its tipset is the canonical
+   * one at its height and lies below the head (a child executed it).
+   */
+  async events(q: EventQuery): Promise<IndexedEvent[]> {
+    const head = await this.getHead();
+    if (!head) return [];
+    const to = Math.min(q.toHeight, head.height - 1);
+    const out: IndexedEvent[] = [];
+    const canonical = new Map<number, Buffer | null>();
+    const canonicalAt = async (h: number): Promise<Buffer | null> => {
+      if (!canonical.has(h)) {
+        const row = (await this.client.execute('SELECT tipset_key_cid FROM chain_by_height WHERE bucket = ? AND height = ?', [bucketOf(h), h])).first();
+        canonical.set(h, row ? (row.tipset_key_cid as Buffer) : null);
+      }
+      return canonical.get(h)!;
+    };
+    const keyOf = new Map<string, TipSetKey>();
+    for (let b = Math.floor(q.fromHeight / EVENT_BUCKET); b <= Math.floor(to / EVENT_BUCKET) && out.length < q.limit; b++) {
+      let pageState: string | undefined;
+      do {
+        const rs = await this.client.execute(
+          'SELECT height, tipset_key_cid, message_index, event_index, message_cid, emitter_id, emitter_addr, event_entries FROM events_by_height WHERE bucket = ? AND height >= ? AND height <= ?',
+          [b, q.fromHeight, to],
+          { prepare: true, fetchSize: 5000, pageState },
+        );
+        pageState = rs.pageState ?? undefined;
+        for (const r of rs.rows) {
+          const h = num(r.height);
+          const k = r.tipset_key_cid as Buffer;
+          if (q.tipsetKeyCid && !k.equals(buf(q.tipsetKeyCid.bytes))) continue;
+          const canon = await canonicalAt(h);
+          if (!canon || !canon.equals(k)) continue;
+          const row = {
+            messageIndex: r.message_index as number,
+            eventIndex: r.event_index as number,
+            messageCid: CID.decode(new Uint8Array(r.message_cid as Buffer)),
+            emitter: num(r.emitter_id),
+            emitterAddr: r.emitter_addr ? new Uint8Array(r.emitter_addr as Buffer) : null,
+            entries: decodeEntries(new Uint8Array(r.event_entries as Buffer)),
+          };
+          if (!matchesFilters(row, q)) continue;
+          const kh = k.toString('hex');
+          if (!keyOf.has(kh)) {
+            const t = (await this.client.execute('SELECT tipset_key FROM tipsets WHERE tipset_key_cid = ?', [k])).first();
+            keyOf.set(kh, tipSetKeyFromBytes(t!.tipset_key as Buffer));
+          }
+          out.push({ ...row, tipset: { key: keyOf.get(kh)!, height: h }, reverted: false });
+          if (out.length >= q.limit) break;
+          }
+      } while (pageState && out.length < q.limit);
+    }
+    return out;
   }
 
   async importStarted(path: string): Promise<string> {

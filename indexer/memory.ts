@@ -5,7 +5,8 @@
  */
 import type { CID } from '../chain/cid.js';
 import { type TipSet, type TipSetKey, tipSetKeyCid } from '../chain/tipset.js';
-import type { AppliedTipSet, ChainIndex, HeadRow, IndexedTipSet, MessageInclusion } from './types.js';
+import type { AppliedTipSet, ChainIndex, EventQuery, EventRow, HeadRow, IndexedEvent, IndexedTipSet, MessageInclusion } from './types.js';
+import { matchesFilters } from './event-rows.js';
 
 interface Row {
   key: TipSetKey;
@@ -19,17 +20,43 @@ interface Row {
 export class MemoryChainIndex implements ChainIndex {
   private readonly tipsets = new Map<string, Row>();
   private head: HeadRow | null = null;
+  private readonly ethTxHashes = new Map<string, CID>();
+  /** Events of a tipset's messages (learnt from a child) by tipset key CID, and whether a revert removed them. */
+  private readonly tipsetEvents = new Map<string, { events: EventRow[]; reverted: boolean }>();
 
   async applyHeadChange(reverts: TipSet[], applies: AppliedTipSet[]): Promise<void> {
     for (const t of reverts) {
       const r = this.tipsets.get(t.keyCid.toString());
       if (r) r.reverted = true;
+      const parentEvents = this.tipsetEvents.get(tipSetKeyCid(t.parents).toString());
+      if (parentEvents) parentEvents.reverted = true;
     }
-    for (const { tipset, messages } of applies) {
+    for (const a of applies) {
+      const { tipset, messages } = a;
       const k = tipset.keyCid.toString();
       for (const [kk, r] of this.tipsets) if (r.height === tipset.height && !r.reverted && kk !== k) r.reverted = true;
       this.tipsets.set(k, { key: tipset.key, height: tipset.height, parent: tipSetKeyCid(tipset.parents).toString(), reverted: false, messages: (messages ?? []).map(String) });
+      for (const h of a.ethTxHashes ?? []) this.ethTxHashes.set(Buffer.from(h.txHash).toString('hex'), h.messageCid);
+      if (a.parentEvents) this.tipsetEvents.set(tipSetKeyCid(tipset.parents).toString(), { events: a.parentEvents, reverted: false });
     }
+  }
+
+  async messageByEthTxHash(txHash: Uint8Array): Promise<CID | null> {
+    return this.ethTxHashes.get(Buffer.from(txHash).toString('hex')) ?? null;
+  }
+
+  async events(q: EventQuery): Promise<IndexedEvent[]> {
+    const out: IndexedEvent[] = [];
+    const rows = [...this.tipsets.entries()].filter(([k, r]) => !r.reverted && r.height >= q.fromHeight && r.height <= q.toHeight && this.tipsetEvents.get(k)?.reverted === false).sort((a, b) => a[1].height - b[1].height);
+    for (const [k, r] of rows) {
+      if (q.tipsetKeyCid && q.tipsetKeyCid.toString() !== k) continue;
+      for (const e of this.tipsetEvents.get(k)!.events) {
+        if (!matchesFilters(e, q)) continue;
+        out.push({ ...e, tipset: { key: r.key, height: r.height }, reverted: false });
+        if (out.length >= q.limit) return out;
+      }
+    }
+    return out;
   }
 
   async setHead(ts: TipSet): Promise<void> {

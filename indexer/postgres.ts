@@ -2,9 +2,10 @@
  * The chain index on PostgreSQL / YugabyteDB YSQL (tables in migrations/postgres).
  */
 import type pg from 'pg';
-import type { CID } from '../chain/cid.js';
+import { CID } from '../chain/cid.js';
 import { type TipSet, type TipSetKey, tipSetKeyBytes, tipSetKeyCid, tipSetKeyFromBytes } from '../chain/tipset.js';
-import type { AppliedTipSet, ChainIndex, HeadRow, IndexedTipSet, MessageInclusion } from './types.js';
+import type { AppliedTipSet, ChainIndex, EventQuery, HeadRow, IndexedEvent, IndexedTipSet, MessageInclusion } from './types.js';
+import { decodeEntries, encodeEntries, eventTopics } from './event-rows.js';
 
 function buf(b: Uint8Array): Buffer {
   return Buffer.from(b.buffer, b.byteOffset, b.byteLength);
@@ -26,15 +27,20 @@ export class PgChainIndex implements ChainIndex {
         const keys = reverts.map((t) => buf(t.keyCid.bytes));
         await client.query('UPDATE tipsets SET reverted = TRUE WHERE tipset_key_cid = ANY($1::bytea[])', [keys]);
         await client.query('UPDATE tipset_messages SET reverted = TRUE WHERE tipset_key_cid = ANY($1::bytea[])', [keys]);
+        // a reverted tipset executed its parent's messages: their events go with it (Lotus)
+        await client.query('UPDATE events SET reverted = TRUE WHERE tipset_key_cid = ANY($1::bytea[]) AND NOT reverted', [reverts.map((t) => buf(tipSetKeyCid(t.parents).bytes))]);
       }
-      for (const { tipset: ts, messages } of applies) {
+      for (const applied of applies) {
+        const { tipset: ts, messages } = applied;
         const k = buf(ts.keyCid.bytes);
         const displaced = await client.query<{ tipset_key_cid: Buffer }>(
           'UPDATE tipsets SET reverted = TRUE WHERE height = $1 AND NOT reverted AND tipset_key_cid <> $2 RETURNING tipset_key_cid',
           [ts.height, k],
         );
         if (displaced.rows.length > 0) {
-          await client.query('UPDATE tipset_messages SET reverted = TRUE WHERE tipset_key_cid = ANY($1::bytea[])', [displaced.rows.map((r) => r.tipset_key_cid)]);
+          const gone = displaced.rows.map((r) => r.tipset_key_cid);
+          await client.query('UPDATE tipset_messages SET reverted = TRUE WHERE tipset_key_cid = ANY($1::bytea[])', [gone]);
+          await client.query('UPDATE events SET reverted = TRUE WHERE tipset_key_cid = ANY($1::bytea[])', [gone]);
         }
         await client.query(
           `INSERT INTO tipsets (tipset_key_cid, tipset_key, height, parent_key_cid, reverted)
@@ -42,6 +48,7 @@ export class PgChainIndex implements ChainIndex {
            ON CONFLICT (tipset_key_cid) DO UPDATE SET reverted = FALSE`,
           [k, buf(tipSetKeyBytes(ts.key)), ts.height, buf(tipSetKeyCid(ts.parents).bytes)],
         );
+        await this.writeEthRows(client, ts, applied);
         if (messages === null) continue; // messages unknown: leave the tipset's messages unindexed
         const idx = messages.length === 0 ? [-1] : messages.map((_, i) => i);
         const cids = messages.length === 0 ? [null] : messages.map((c) => buf(c.bytes));
@@ -61,6 +68,81 @@ export class PgChainIndex implements ChainIndex {
       client.off('error', onError);
       client.release(broken); // a client that failed is discarded, not reused
     }
+  }
+
+  /** The tipset's eth transaction hashes and its parent's events (upserted un-reverted). */
+  private async writeEthRows(client: pg.PoolClient, ts: TipSet, a: AppliedTipSet): Promise<void> {
+    const hashes = a.ethTxHashes ?? [];
+    if (hashes.length > 0) {
+      await client.query(
+        `INSERT INTO eth_tx_hashes (tx_hash, message_cid) SELECT * FROM unnest($1::bytea[], $2::bytea[])
+         ON CONFLICT (tx_hash) DO UPDATE SET message_cid = EXCLUDED.message_cid`,
+        [hashes.map((h) => buf(h.txHash)), hashes.map((h) => buf(h.messageCid.bytes))],
+      );
+    }
+    const events = a.parentEvents;
+    if (!events || events.length === 0) return;
+    const parent = buf(tipSetKeyCid(ts.parents).bytes);
+    const parentHeight = a.parentHeight ?? null;
+    if (parentHeight === null) throw new Error('parentEvents given without parentHeight');
+    for (let i = 0; i < events.length; i += 1000) {
+      const page = events.slice(i, i + 1000);
+      const topics = page.map((e) => eventTopics(e.entries));
+      await client.query(
+        `INSERT INTO events (tipset_key_cid, height, message_index, event_index, message_cid, emitter_id, emitter_addr, t1, t2, t3, t4, entries, reverted)
+         SELECT $1, $2, * , FALSE FROM unnest($3::int[], $4::int[], $5::bytea[], $6::bigint[], $7::bytea[], $8::bytea[], $9::bytea[], $10::bytea[], $11::bytea[], $12::bytea[])
+         ON CONFLICT (tipset_key_cid, message_index, event_index) DO UPDATE SET reverted = FALSE`,
+        [
+          parent,
+          parentHeight,
+          page.map((e) => e.messageIndex),
+          page.map((e) => e.eventIndex),
+          page.map((e) => buf(e.messageCid.bytes)),
+          page.map((e) => e.emitter),
+          page.map((e) => (e.emitterAddr ? buf(e.emitterAddr) : null)),
+          ...[0, 1, 2, 3].map((k) => topics.map((t) => (t[k] ? buf(t[k]!) : null))),
+          page.map((e) => buf(encodeEntries(e.entries))),
+        ],
+      );
+    }
+  }
+
+  async messageByEthTxHash(txHash: Uint8Array): Promise<CID | null> {
+    const r = await this.pool.query<{ message_cid: Buffer }>({ name: 'idx_eth_tx', text: 'SELECT message_cid FROM eth_tx_hashes WHERE tx_hash = $1', values: [buf(txHash)] });
+    const row = r.rows[0];
+    return row ? CID.decode(new Uint8Array(row.message_cid)) : null;
+  }
+
+  async events(q: EventQuery): Promise<IndexedEvent[]> {
+    const where = ['NOT e.reverted', 'e.height BETWEEN $1 AND $2'];
+    const values: unknown[] = [q.fromHeight, q.toHeight];
+    const add = (cond: (n: number) => string, v: unknown): void => {
+      values.push(v);
+      where.push(cond(values.length));
+    };
+    if (q.tipsetKeyCid) add((n) => `e.tipset_key_cid = $${n}`, buf(q.tipsetKeyCid.bytes));
+    if (q.emitterAddrs && q.emitterAddrs.length > 0) add((n) => `e.emitter_addr = ANY($${n}::bytea[])`, q.emitterAddrs.map(buf));
+    if (q.emitterIds && q.emitterIds.length > 0) add((n) => `e.emitter_id = ANY($${n}::bigint[])`, q.emitterIds);
+    (q.topics ?? []).forEach((set, i) => {
+      if (set && set.length > 0) add((n) => `e.t${i + 1} = ANY($${n}::bytea[])`, set.map(buf));
+    });
+    values.push(q.limit);
+    const r = await this.pool.query<{ tipset_key: Buffer; height: string; message_index: number; event_index: number; message_cid: Buffer; emitter_id: string; emitter_addr: Buffer | null; entries: Buffer }>(
+      `SELECT t.tipset_key, e.height, e.message_index, e.event_index, e.message_cid, e.emitter_id, e.emitter_addr, e.entries
+       FROM events e JOIN tipsets t ON t.tipset_key_cid = e.tipset_key_cid
+       WHERE ${where.join(' AND ')} ORDER BY e.height, e.message_index, e.event_index LIMIT $${values.length}`,
+      values,
+    );
+    return r.rows.map((row) => ({
+      tipset: { key: tipSetKeyFromBytes(row.tipset_key), height: Number(row.height) },
+      messageIndex: row.message_index,
+      eventIndex: row.event_index,
+      messageCid: CID.decode(new Uint8Array(row.message_cid)),
+      emitter: Number(row.emitter_id),
+      emitterAddr: row.emitter_addr ? new Uint8Array(row.emitter_addr) : null,
+      entries: decodeEntries(new Uint8Array(row.entries)),
+      reverted: false,
+    }));
   }
 
   async setHead(ts: TipSet): Promise<void> {

@@ -19,6 +19,7 @@ import { CachedBlockstore } from '../blockstore/cached.js';
 import { type CarStreamProgress, readCarStream } from '../blockstore/car.js';
 import type { Block } from '../blockstore/types.js';
 import { Leader } from './leader.js';
+import { IndexRowDeriver } from '../indexer/derive.js';
 
 /** What an import did. */
 export interface ImportSummary {
@@ -83,6 +84,7 @@ export async function importCar(path: string, store: Store, log: Logger, opts: I
 
   const writeSeconds = (Date.now() - started) / 1000;
   const reader = new ChainReader(blockstore);
+  const rows = new IndexRowDeriver(reader);
   // the chain: the roots tipset and its ancestors, as far down as the snapshot has
   // headers, indexed in pages of 200 while walking down (memory stays bounded)
   let head: TipSet | null = null;
@@ -97,7 +99,7 @@ export async function importCar(path: string, store: Store, log: Logger, opts: I
     const ibar = opts.progress === false ? null : new Progress('index', 'tipsets');
     let page: TipSet[] = [];
     const indexPage = async (): Promise<void> => {
-      const applies = await Promise.all(page.map(async (t) => ({ tipset: t, messages: await reader.messagesForTipset(t).then((m) => m.map((x) => x.cid), () => null) })));
+      const applies = await Promise.all(page.map((t) => rows.derive(t, false)));
       await store.index.applyHeadChange([], applies);
       tipsets += page.length;
       page = [];

@@ -13,6 +13,7 @@ import type { Block } from '../blockstore/types.js';
 import { CachedBlockstore } from '../blockstore/cached.js';
 import type { TipSet } from '../chain/tipset.js';
 import type { AppliedTipSet } from '../indexer/types.js';
+import { IndexRowDeriver } from '../indexer/derive.js';
 
 /** Collaborators of the leader. */
 export interface LeaderDeps {
@@ -25,11 +26,13 @@ export interface LeaderDeps {
 /** Writes tipsets to the store in the invariant order and publishes head changes. */
 export class Leader {
   private readonly reader: ChainReader;
+  private readonly rows: IndexRowDeriver;
   private head: TipSet | null = null;
 
   constructor(private readonly deps: LeaderDeps) {
     // a write-through cache: what advance() just wrote is read back from memory when indexing
     this.reader = new ChainReader(new CachedBlockstore(deps.store.blockstore, 64 << 20));
+    this.rows = new IndexRowDeriver(this.reader);
   }
 
   /** The committed head. */
@@ -65,16 +68,12 @@ export class Leader {
     const changes: HeadChange[] = this.head ? await this.reader.path(this.head, ts) : [{ type: 'apply', tipset: ts }];
     if (changes.length === 0) return changes;
     const reverts = changes.filter((c) => c.type === 'revert').map((c) => c.tipset);
-    // messages of each applied tipset, a few tipsets at a time; a tipset whose messages the
+    // index rows of each applied tipset, a few tipsets at a time; a tipset whose messages the
     // store lacks (e.g. a snapshot without old messages) is indexed without them
     const applies: AppliedTipSet[] = [];
     const toApply = changes.filter((c) => c.type === 'apply').map((c) => c.tipset);
     for (let i = 0; i < toApply.length; i += 8) {
-      applies.push(
-        ...(await Promise.all(
-          toApply.slice(i, i + 8).map(async (t) => ({ tipset: t, messages: await this.reader.messagesForTipset(t).then((m) => m.map((x) => x.cid), (e) => (t.equals(ts) ? Promise.reject(e) : null)) })),
-        )),
-      );
+      applies.push(...(await Promise.all(toApply.slice(i, i + 8).map((t) => this.rows.derive(t, t.equals(ts))))));
     }
     await store.index.applyHeadChange(reverts, applies);
     await store.index.setHead(ts);

@@ -9,7 +9,7 @@
 import { RLP } from '@ethereumjs/rlp';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
-import { type EthAddress, ETH_ADDRESS_LENGTH, EAM_ACTOR_ID, ethAddressToFilecoin } from './address.js';
+import { type EthAddress, ETH_ADDRESS_LENGTH, EAM_ACTOR_ID, ethAddressFromFilecoin, ethAddressToFilecoin } from './address.js';
 
 /** The EIP-2718 type byte of an EIP-1559 transaction. */
 export const EIP1559_TX_TYPE = 2;
@@ -192,4 +192,66 @@ export function toFilecoinMessage(tx: Eth1559Tx, chainId = MAINNET_CHAIN_ID): Et
   const params = tx.input.length > 0 ? cborBytes(tx.input) : new Uint8Array(0);
   if (tx.to === null) return { to: Uint8Array.from([0, EAM_ACTOR_ID]), method: METHOD_CREATE_EXTERNAL, params };
   return { to: ethAddressToFilecoin(tx.to), method: METHOD_INVOKE_CONTRACT, params };
+}
+
+/** Lotus EthTransactionFromSignedFilecoinMessage refused a message; the text is Lotus's. */
+export class NotAnEthTransactionError extends Error {}
+
+/** Decode params that must be one CBOR byte string (cbg.ReadByteArray), as Lotus does for eth txs. */
+export function decodeCborByteString(params: Uint8Array): Uint8Array {
+  if (params.length === 0) return new Uint8Array(0);
+  const major = params[0]! >> 5;
+  const info = params[0]! & 0x1f;
+  if (major !== 2 || info > 27) throw new NotAnEthTransactionError('failed to read params byte array: expected cbor type byte string in input');
+  const head = info < 24 ? 1 : info === 24 ? 2 : info === 25 ? 3 : info === 26 ? 5 : 9;
+  let len = 0;
+  if (info < 24) len = info;
+  else for (let i = 1; i < head; i++) len = len * 256 + params[i]!;
+  if (params.length < head + len) throw new NotAnEthTransactionError('failed to read params byte array: unexpected EOF');
+  if (params.length > head + len) throw new NotAnEthTransactionError('extra data found in params');
+  if (len === 0) throw new NotAnEthTransactionError('non-empty params encode empty byte array');
+  return params.subarray(head, head + len);
+}
+
+/**
+ * The EIP-1559 transaction a delegated-signature SignedMessage carries (Lotus
+ * EthTransactionFromSignedFilecoinMessage + ethTxArgsFromUnsignedFilecoinMessage):
+ * a CreateExternal to the EAM is a creation (`to` null, input = the init code),
+ * an InvokeContract goes to the recipient's eth address, the 65-byte signature is
+ * r ‖ s ‖ v. The chain id is the network's (Lotus's build constant).
+ * @throws NotAnEthTransactionError with Lotus's texts for any other message
+ *   (`unsupported signature length`, `unsupported EAM method`, `invalid methodnum …`, …).
+ */
+export function ethTxFromSignedMessage(m: { message: { version: number; to: Uint8Array; from: Uint8Array; nonce: number; value: bigint; gasLimit: number; gasFeeCap: bigint; gasPremium: bigint; method: number; params: Uint8Array }; signature: { type: number; data: Uint8Array } }, chainId: number): Eth1559Tx {
+  if (m.signature.type !== SIG_TYPE_DELEGATED) throw new NotAnEthTransactionError(`signature is not delegated type, is type: ${m.signature.type}`);
+  const msg = m.message;
+  if (msg.version !== 0) throw new NotAnEthTransactionError(`unsupported msg version: ${msg.version}`);
+  if (!(msg.from[0] === 4 && msg.from[1] === EAM_ACTOR_ID)) throw new NotAnEthTransactionError('sender was not an eth account');
+  let to: EthAddress | null;
+  let input: Uint8Array;
+  if (msg.to.length === 2 && msg.to[0] === 0 && msg.to[1] === EAM_ACTOR_ID) {
+    if (BigInt(msg.method) !== METHOD_CREATE_EXTERNAL) throw new NotAnEthTransactionError('unsupported EAM method');
+    to = null;
+    input = decodeCborByteString(msg.params);
+  } else {
+    if (BigInt(msg.method) !== METHOD_INVOKE_CONTRACT) throw new NotAnEthTransactionError(`invalid methodnum ${msg.method}: only allowed method is InvokeContract(${METHOD_INVOKE_CONTRACT}) or CreateExternal(${METHOD_CREATE_EXTERNAL})`);
+    to = ethAddressFromFilecoin(msg.to, 'recipient');
+    input = decodeCborByteString(msg.params);
+  }
+  const sig = m.signature.data;
+  if (sig.length !== 65) throw new NotAnEthTransactionError('unsupported signature length');
+  const big = (b: Uint8Array): bigint => (b.length === 0 ? 0n : BigInt(`0x${Buffer.from(b).toString('hex')}`));
+  return {
+    chainId,
+    nonce: msg.nonce,
+    to,
+    value: msg.value,
+    maxFeePerGas: msg.gasFeeCap,
+    maxPriorityFeePerGas: msg.gasPremium,
+    gasLimit: msg.gasLimit,
+    input: Uint8Array.from(input),
+    v: BigInt(sig[64]!),
+    r: big(sig.subarray(0, 32)),
+    s: big(sig.subarray(32, 64)),
+  };
 }

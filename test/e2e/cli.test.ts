@@ -48,7 +48,7 @@ test('config --markdown lists every setting with its default', () => {
 test('migrate --dialect yugabyte --dry-run prints the YSQL schema with sharding clauses; cql too; no database needed', () => {
   const y = cli(['migrate', '--dialect', 'yugabyte', '--dry-run']);
   assert.equal(y.status, 0, y.stderr);
-  for (const m of ['-- migration 001_init (yugabyte)', '-- migration 002_messages (yugabyte)', '-- migration 003_imports (yugabyte)']) assert.ok(y.stdout.includes(m), m);
+  for (const m of ['-- migration 001_init (yugabyte)', '-- migration 002_messages (yugabyte)', '-- migration 003_imports (yugabyte)', '-- migration 004_eth (yugabyte)']) assert.ok(y.stdout.includes(m), m);
   assert.match(y.stdout, /PRIMARY KEY \(mh HASH\)\n\) SPLIT INTO 16 TABLETS;/);
   assert.match(y.stdout, /ON tipsets \(height ASC\) WHERE NOT reverted/);
   assert.match(y.stdout, /PRIMARY KEY \(\(tipset_key_cid\) HASH, message_index ASC\)/);
@@ -79,7 +79,7 @@ test('the postgres dialect migrations are idempotent: a second run applies nothi
     };
     const first = cli(['migrate', '--store-url', pgh.url], { LOG_LEVEL: 'info' });
     assert.equal(first.status, 0, first.stderr);
-    assert.match(first.stdout, /"applied":\[1,2,3\].*migrations applied/);
+    assert.match(first.stdout, /"applied":\[1,2,3,4\].*migrations applied/);
     const after1 = await schema();
     const second = cli(['migrate', '--store-url', pgh.url], { LOG_LEVEL: 'info' });
     assert.equal(second.status, 0, second.stderr);

@@ -23,6 +23,9 @@ import { Leader } from '../../leader/leader.js';
 import { ChainReader } from '../../blockstore/chain-reader.js';
 import type { Block } from '../../blockstore/types.js';
 import { freePort, rpc, startCluster, waitFor } from '../helpers/cluster.js';
+import { writeSyntheticFevm } from '../../synth/write.js';
+import type { SynthManifest, SynthTx } from '../../synth/fevm-chain.js';
+import { eventTopics } from '../../indexer/event-rows.js';
 
 const CAR = fixture('chain', 'mainnet-h0-341.car');
 
@@ -63,8 +66,11 @@ if (cassandraUrl) {
 }
 
 let src: CarReplaySource;
+let synth: { main: CarReplaySource; fork: CarReplaySource; manifest: SynthManifest };
 before(async () => {
   src = await CarReplaySource.open(CAR);
+  const files = await writeSyntheticFevm(mkdtempSync(join(tmpdir(), 'filf-synth-')), { epochs: 40, progress: false });
+  synth = { main: await CarReplaySource.open(files.car), fork: await CarReplaySource.open(files.forkCar!), manifest: files.manifestData };
 });
 after(async () => {
   for (const b of backends) await b.cleanup();
@@ -147,6 +153,54 @@ for (const backend of backends) {
       }
       assert.deepEqual(await store.index.byKeyCid(fork.keyCid).then((r) => r && [r.height, r.reverted]), [341, true]);
       assert.equal(await store.index.byKeyCid(CID.parse('bafy2bzacebwjt2adbqmthpulhydgl4gobllfxjuxl4cnzvc5qfd47dn34d6ba')), null);
+    });
+
+    test('eth indices on the SYNTHETIC FEVM chain: tx hashes, events in chain order, address and topic filters, a reorg reverts and restores events', async () => {
+      const ethStore = await openStore(await backend.url(), { migrate: true });
+      try {
+        const leader = new Leader({ store: ethStore, notifier: new HeadNotifier(() => 't'), log: silentLogger(), metrics: createMetrics() });
+        for (const s of synth.main.steps()) await leader.advance(s.tipset, s.blocks);
+        const m = synth.manifest;
+        const hexOf = (b: Uint8Array | null): string | null => (b ? `0x${Buffer.from(b).toString('hex')}` : null);
+        // every delegated transaction's hash names its message; a native message has no row
+        for (const t of m.txs) {
+          const got = await ethStore.index.messageByEthTxHash(Buffer.from(t.hash.slice(2), 'hex'));
+          assert.equal(got?.toString() ?? null, t.kind === 'native-send' ? null : t.cid, `${t.kind} at ${t.height}`);
+        }
+        // events: those of every tipset below the head, in (height, message, event) order, logIndex counting per tipset
+        const expected = (txs: SynthTx[], below: number) => txs.filter((t) => t.height < below).sort((a, b) => a.height - b.height || a.index - b.index).flatMap((t) => t.logs.map((l) => ({ ...l, height: t.height, cid: t.cid })));
+        const shape = (evs: Awaited<ReturnType<typeof ethStore.index.events>>) =>
+          evs.map((e) => ({ address: hexOf(e.emitterAddr!.subarray(2)), topics: eventTopics(e.entries).filter((x) => x).map(hexOf), data: hexOf(e.entries.find((x) => x.key === 'd')?.value ?? new Uint8Array(0)), height: e.tipset.height, cid: e.messageCid.toString() }));
+        const all = await ethStore.index.events({ fromHeight: 0, toHeight: 1e9, limit: 100_000 });
+        assert.deepEqual(shape(all), expected(m.txs, m.head.height));
+        assert.ok(all.length > 20);
+        for (const h of new Set(all.map((e) => e.tipset.height))) assert.deepEqual(all.filter((e) => e.tipset.height === h).map((e) => e.eventIndex), all.filter((e) => e.tipset.height === h).map((_, i) => i));
+        // filters, against a brute-force scan of the same rows
+        const transfer = all[0]!.entries[0]!.value;
+        const byTopic = await ethStore.index.events({ fromHeight: 5, toHeight: 30, topics: [[transfer]], limit: 100_000 });
+        assert.deepEqual(shape(byTopic), shape(all).filter((e) => e.height >= 5 && e.height <= 30 && e.topics[0] === hexOf(transfer)));
+        const second = eventTopics(all.find((e) => eventTopics(e.entries)[1])!.entries)[1]!;
+        const byT2 = await ethStore.index.events({ fromHeight: 0, toHeight: 1e9, topics: [null, [second, new Uint8Array(32)]], limit: 100_000 });
+        assert.deepEqual(shape(byT2), shape(all).filter((e) => e.topics[1] === hexOf(second)));
+        const token = Uint8Array.from([4, 10, ...Buffer.from(m.token.address.slice(2), 'hex')]);
+        assert.equal((await ethStore.index.events({ fromHeight: 0, toHeight: 1e9, emitterAddrs: [token], limit: 100_000 })).length, all.length);
+        assert.equal((await ethStore.index.events({ fromHeight: 0, toHeight: 1e9, emitterAddrs: [Uint8Array.from([4, 10, ...new Uint8Array(20)])], limit: 100_000 })).length, 0);
+        assert.equal((await ethStore.index.events({ fromHeight: 0, toHeight: 1e9, limit: 3 })).length, 3);
+        const one = all.find((e) => e.tipset.height === 20) ?? all[5]!;
+        const { tipSetKeyCid } = await import('../../chain/tipset.js');
+        const inOne = await ethStore.index.events({ fromHeight: one.tipset.height, toHeight: one.tipset.height, tipsetKeyCid: tipSetKeyCid(one.tipset.key), limit: 100 });
+        assert.deepEqual(shape(inOne), shape(all).filter((e) => e.height === one.tipset.height));
+        // the fork branch: the last tipsets are reverted, their events go; the shared parent's events come back with the fork's child
+        const forkSteps = synth.fork.steps();
+        await leader.advance(forkSteps.at(-1)!.tipset, forkSteps.flatMap((s) => s.blocks));
+        const fork = m.fork!;
+        const after = await ethStore.index.events({ fromHeight: 0, toHeight: 1e9, limit: 100_000 });
+        assert.deepEqual(shape(after), expected([...m.txs.filter((t) => t.height < fork.fromHeight), ...fork.txs], fork.head.height));
+        assert.ok(fork.txs.some((t) => t.logs.length > 0) && m.txs.some((t) => t.height >= fork.fromHeight && t.height < m.head.height && t.logs.length > 0), 'both branches have events past the fork');
+        for (const t of fork.txs.filter((x) => x.kind !== 'native-send')) assert.equal((await ethStore.index.messageByEthTxHash(Buffer.from(t.hash.slice(2), 'hex')))?.toString(), t.cid);
+      } finally {
+        await ethStore.close();
+      }
     });
 
     test('the whole cluster on this backend (leader replay, followers, balancer) serves the walking skeleton checks', async () => {

@@ -15,7 +15,7 @@ const LAYERS: string[][] = [
   ['common', 'types'], // process plumbing: config, logger, metrics, paths, progress
   ['chain'], // the Filecoin data model
   ['blockstore', 'migrations'],
-  ['indexer'],
+  ['indexer', 'synth'], // the index; the SYNTHETIC chain writer (test data)
   ['store', 'rpc'], // the store factory; the JSON-RPC wire
   ['api'], // the method registry and handlers
   ['follower', 'leader', 'loadbalancer'], // the roles

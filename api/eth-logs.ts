@@ -1,0 +1,214 @@
+/**
+ * eth_getLogs (Lotus node/impl/eth/events.go EthGetLogs, parseEthFilterSpec,
+ * parseBlockRange; chain/index/events.go GetEventsForFilter) over the index's
+ * events: `fromBlock`/`toBlock` as `latest` (head−1), `earliest` or `0x` hex only;
+ * a range wider than ETH_MAX_FILTER_HEIGHT_RANGE is -32005
+ * `block range exceeds maximum of M (got G)`; more than ETH_MAX_FILTER_RESULTS
+ * logs over several tipsets is refused; addresses match the emitter's f410 address
+ * (or, for a masked ID, its actor ID); topics match `t1`…`t4` by position.
+ */
+import { LRUCache } from 'lru-cache';
+import { P, paramError } from './params.js';
+import { type MethodDef, method } from './registry.js';
+import { S } from './schemas.js';
+import { tipSetByEthHash } from './eth-block.js';
+import { messageEthHash } from './eth-exec.js';
+import { ethChainId } from './net.js';
+import type { MethodContext } from './dispatch.js';
+import type { ChainView } from './chain-view.js';
+import { loadErr, readError } from './chain-view.js';
+import { type CID } from '../chain/cid.js';
+import { tipSetKeyCid } from '../chain/tipset.js';
+import { decodeChainMessage } from '../chain/types.js';
+import { ethAddressFromActorId, ethAddressFromFilecoin, isMaskedId, parseEthAddress, parseEthHash } from '../chain/eth/address.js';
+import { type EthLogJson, ethLogJson, logFromEntries } from '../chain/eth/json.js';
+import { HandlerError, LimitExceededError } from '../rpc/errors.js';
+import type { IndexedEvent } from '../indexer/types.js';
+
+/** Lotus ethtypes.EthFilterSpec, parsed. */
+export interface EthFilterSpec {
+  fromBlock?: string;
+  toBlock?: string;
+  /** 20-byte addresses. */
+  address: Uint8Array[];
+  /** Per position, the accepted 32-byte topics (empty = any). */
+  topics: Uint8Array[][];
+  blockHash?: Uint8Array;
+}
+
+/** Most topic positions (maxEthTopicsPerFilter). */
+export const MAX_TOPICS = 4;
+
+/** Parse a filter object as EthFilterSpec.UnmarshalJSON does. @throws Error with Go's json texts */
+export function parseFilterSpec(v: unknown): EthFilterSpec {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new Error(`json: cannot unmarshal ${JSON.stringify(v)?.slice(0, 40)} into Go value of type ethtypes.EthFilterSpec`);
+  const o = v as Record<string, unknown>;
+  const str = (k: string): string | undefined => {
+    const x = o[k];
+    if (x === undefined || x === null) return undefined;
+    if (typeof x !== 'string') throw new Error(`json: cannot unmarshal ${typeof x} into Go struct field EthFilterSpec.${k} of type string`);
+    return x;
+  };
+  const addrs = o.address === undefined || o.address === null ? [] : Array.isArray(o.address) ? o.address : [o.address];
+  const address = addrs.map((a) => {
+    if (typeof a !== 'string') throw new Error('json: cannot unmarshal into Go value of type ethtypes.EthAddress');
+    return parseEthAddress(a);
+  });
+  const rawTopics = o.topics === undefined || o.topics === null ? [] : o.topics;
+  if (!Array.isArray(rawTopics)) throw new Error('json: cannot unmarshal into Go struct field EthFilterSpec.topics of type ethtypes.EthTopicSpec');
+  const topics = rawTopics.map((t) => (t === null ? [] : (Array.isArray(t) ? t : [t]).map((h) => (typeof h === 'string' ? parseEthHash(h) : (() => { throw new Error('json: cannot unmarshal into Go value of type ethtypes.EthHash'); })()))));
+  const blockHash = str('blockHash');
+  return { fromBlock: str('fromBlock'), toBlock: str('toBlock'), address, topics, ...(blockHash !== undefined ? { blockHash: parseEthHash(blockHash) } : {}) };
+}
+
+/** The `0x` hex epoch of a block param (EthUint64FromHex), or null when it does not parse. */
+function hexEpoch(s: string): number | null {
+  if (!/^0x[0-9a-fA-F]+$/.test(s)) return null;
+  const n = BigInt(s);
+  return n > 2n ** 63n - 1n ? null : Number(n);
+}
+
+/**
+ * Lotus parseBlockRange: [min, max] heights, max −1 = up to `heaviest`.
+ * @throws HandlerError with Lotus's texts; LimitExceededError past `maxRange`.
+ */
+export function parseBlockRange(heaviest: number, from: string | undefined, to: string | undefined, maxRange: number): [number, number] {
+  let min: number;
+  if (from === undefined || from === 'latest' || from === '') min = heaviest;
+  else if (from === 'earliest') min = 0;
+  else {
+    if (!from.startsWith('0x')) throw new HandlerError('failed to get events for filter: failed to parse eth filter spec: FromBlock is not a hex');
+    const e = hexEpoch(from);
+    if (e === null) throw new HandlerError('failed to get events for filter: failed to parse eth filter spec: invalid epoch');
+    min = e;
+  }
+  let max: number;
+  if (to === undefined || to === 'latest' || to === '') max = -1;
+  else if (to === 'earliest') max = 0;
+  else {
+    if (!to.startsWith('0x')) throw new HandlerError('failed to get events for filter: failed to parse eth filter spec: ToBlock is not a hex');
+    const e = hexEpoch(to);
+    if (e === null) throw new HandlerError('failed to get events for filter: failed to parse eth filter spec: invalid epoch');
+    max = e;
+  }
+  const exceeded = (got: number): LimitExceededError => new LimitExceededError(`block range exceeds maximum of ${maxRange} (got ${got})`);
+  if (max === -1) {
+    if (heaviest - min > maxRange) throw exceeded(heaviest - min);
+  } else {
+    if (min > max) throw new HandlerError(`failed to get events for filter: failed to parse eth filter spec: invalid epoch range: to block (${max}) must be after from block (${min})`);
+    if (max - min > maxRange) throw exceeded(max - min);
+  }
+  return [min, max];
+}
+
+/** Eth hashes of messages by CID, per view (a message's hash never changes). */
+const txHashes = new WeakMap<ChainView, LRUCache<string, Uint8Array>>();
+
+async function txHashOf(ctx: MethodContext, c: CID, chainId: number): Promise<Uint8Array | null> {
+  let cache = txHashes.get(ctx.view);
+  if (!cache) txHashes.set(ctx.view, (cache = new LRUCache({ max: 100_000 })));
+  const k = c.toString();
+  const hit = cache.get(k);
+  if (hit) return hit;
+  const b = await ctx.view.block(c);
+  if (!b) return null; // Lotus skips a log whose message cannot be loaded
+  const m = decodeChainMessage(b);
+  const h = messageEthHash({ cid: c, message: m.message, signed: m.signed }, chainId);
+  cache.set(k, h);
+  return h;
+}
+
+/** Logs of indexed events (ethFilterLogsFromEvents): events that are not EVM-shaped are left out. */
+export async function logsOf(ctx: MethodContext, events: IndexedEvent[]): Promise<EthLogJson[]> {
+  const chainId = await ethChainId(ctx);
+  const out: EthLogJson[] = [];
+  for (const e of events) {
+    const l = logFromEntries(e.entries);
+    if (!l) continue;
+    const hash = await txHashOf(ctx, e.messageCid, chainId);
+    if (!hash) continue;
+    let address: Uint8Array;
+    try {
+      address = e.emitterAddr ? ethAddressFromFilecoin(e.emitterAddr, 'emitter') : ethAddressFromActorId(BigInt(e.emitter));
+    } catch {
+      throw new HandlerError('invalid Filecoin Eth address');
+    }
+    out.push(
+      ethLogJson({ address, topics: l.topics, data: l.data, removed: e.reverted, logIndex: e.eventIndex, transactionIndex: e.messageIndex, transactionHash: hash, blockHash: tipSetKeyCid(e.tipset.key).multihash.digest, blockNumber: e.tipset.height }),
+    );
+  }
+  return out;
+}
+
+/**
+ * The events a filter spec selects (ethGetEventsForFilter), in chain order.
+ * @throws HandlerError / LimitExceededError with Lotus's texts
+ */
+export async function eventsForFilter(ctx: MethodContext, spec: EthFilterSpec): Promise<IndexedEvent[]> {
+  const head = ctx.view.head();
+  const maxRange = ctx.deps.limits.ethMaxFilterHeightRange ?? 2880;
+  const maxResults = ctx.deps.limits.ethMaxFilterResults ?? 10_000;
+  const notYet = new HandlerError('failed to get events for filter: events for the requested block are not yet available');
+  let from: number;
+  let to: number;
+  let tipsetKeyCid: CID | undefined;
+  if (spec.blockHash) {
+    if (spec.fromBlock !== undefined || spec.toBlock !== undefined) throw new HandlerError('failed to get events for filter: failed to parse eth filter spec: must not specify block hash and from/to block');
+    let ts;
+    try {
+      ts = await tipSetByEthHash(ctx, spec.blockHash);
+    } catch (e) {
+      throw new HandlerError(`failed to get events for filter: failed to get tipset by cid: ${(e as Error).message.replace(/^failed to get tipset by hash: /, '')}`, e);
+    }
+    if (ts.height >= head.height) throw notYet;
+    [from, to, tipsetKeyCid] = [ts.height, ts.height, ts.keyCid];
+  } else {
+    const [min, max] = parseBlockRange(head.height - 1, spec.fromBlock, spec.toBlock, maxRange);
+    if (min >= head.height || max >= head.height) throw notYet;
+    [from, to] = [min, max === -1 ? head.height - 1 : max];
+  }
+  if (spec.topics.length > MAX_TOPICS) throw new HandlerError(`failed to get events for filter: failed to parse eth filter spec: too many topics in filter: ${spec.topics.length}, max: ${MAX_TOPICS}`);
+  const emitterIds = spec.address.filter(isMaskedId).map((a) => Number(Buffer.from(a.subarray(12)).readBigUInt64BE()));
+  const emitterAddrs = spec.address.filter((a) => !isMaskedId(a)).map((a) => Uint8Array.from([4, 10, ...a]));
+  const q = { fromHeight: from, toHeight: to, tipsetKeyCid, emitterAddrs, emitterIds, topics: spec.topics.map((t) => (t.length ? t : null)) };
+  let events: IndexedEvent[];
+  try {
+    events = await ctx.deps.index.events({ ...q, limit: maxResults + 1 });
+    if (events.length > maxResults) {
+      // the cap holds once results span more than one tipset (Lotus); one tipset may exceed it
+      if (new Set(events.map((e) => e.tipset.height)).size > 1) throw new HandlerError('failed to get events for filter: failed to get events for filter from chain indexer: failed to get events: filter matches too many events, try a more restricted filter');
+      events = await ctx.deps.index.events({ ...q, limit: Number.MAX_SAFE_INTEGER });
+    }
+  } catch (e) {
+    if (e instanceof HandlerError) throw e;
+    throw readError(e, `failed to get events for filter: ${loadErr(e)}`);
+  }
+  return events;
+}
+
+/** The log methods. */
+export const ETH_LOG_METHODS: MethodDef[] = [
+  method({
+    name: 'Filecoin.EthGetLogs',
+    namespace: 'Eth',
+    aliases: ['eth_getLogs'],
+    summary: 'Logs matching a filter (block range or hash, addresses, topics), in chain order, from the index; Lotus\'s range and result limits.',
+    params: [
+      {
+        ...P.json('filter', '*ethtypes.EthFilterSpec', { $ref: '#/components/schemas/EthFilterSpec' }),
+        parse: (v: unknown, m: string) => {
+          try {
+            return parseFilterSpec(v);
+          } catch (e) {
+            throw paramError(m, { name: 'filter', goType: '*ethtypes.EthFilterSpec' }, (e as Error).message, e);
+          }
+        },
+      },
+    ],
+    result: { type: 'array', items: S.object('EthLog') },
+    answer: 'served',
+    cost: 'heavy',
+    source: 'index (events) + store (messages, for transaction hashes)',
+    handler: async (ctx, [spec]) => logsOf(ctx, await eventsForFilter(ctx, spec as EthFilterSpec)),
+  }),
+];

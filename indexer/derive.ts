@@ -1,0 +1,108 @@
+/**
+ * The index rows the leader derives from a tipset it applies, from stored blocks
+ * only (no execution): its messages in execution order, the eth transaction hashes
+ * of its delegated-signature messages, and the events of its PARENT's messages,
+ * read from its ParentMessageReceipts (Lotus ChainIndexer
+ * indexTipsetWithParentEvents, chain/index/indexer.go). Used by the leader's head
+ * changes and by `import`, so both write the same rows.
+ */
+import { LRUCache } from 'lru-cache';
+import type { ChainReader } from '../blockstore/chain-reader.js';
+import { amtValues } from '../chain/amt.js';
+import { eventFromCbor, receiptFromCbor } from '../chain/types.js';
+import type { TipSet } from '../chain/tipset.js';
+import { getActor, idAddress, networkName } from '../chain/state.js';
+import { networkForName } from '../chain/network.js';
+import { ethTxFromSignedMessage, txHash } from '../chain/eth/transaction.js';
+import type { AppliedTipSet, EthTxHashRow, EventRow } from './types.js';
+
+/** Derives AppliedTipSet rows; caches what never changes (chain id, emitters' f4 addresses). */
+export class IndexRowDeriver {
+  private chainId: number | null = null;
+  /** Actor ID → f4 address bytes (or null): fixed once an actor exists. */
+  private readonly delegated = new LRUCache<number, { addr: Uint8Array | null }>({ max: 100_000 });
+
+  /**
+   * @param reader the chain as stored
+   * @param fallbackChainId the EIP-155 chain id when the state names no network (e.g. the store lacks it)
+   */
+  constructor(
+    private readonly reader: ChainReader,
+    private readonly fallbackChainId: () => number | null = () => null,
+  ) {}
+
+  /**
+   * Rows for `ts`. `strict`: a missing message list throws (the head being applied);
+   * otherwise it yields `messages: null`. Missing receipts or events leave the
+   * parent's events unindexed (`parentEvents: null`), never half-indexed.
+   */
+  async derive(ts: TipSet, strict: boolean): Promise<AppliedTipSet> {
+    let msgs;
+    try {
+      msgs = await this.reader.messagesForTipset(ts);
+    } catch (e) {
+      if (strict) throw e;
+      return { tipset: ts, messages: null };
+    }
+    const ethTxHashes: EthTxHashRow[] = [];
+    const delegatedMsgs = msgs.filter((m) => m.signed?.signature.type === 3);
+    if (delegatedMsgs.length > 0) {
+      const chainId = await this.chainIdFor(ts);
+      if (chainId !== null) {
+        for (const m of delegatedMsgs) {
+          try {
+            ethTxHashes.push({ txHash: txHash(ethTxFromSignedMessage(m.signed!, chainId)), messageCid: m.cid });
+          } catch {
+            /* not convertible (e.g. a legacy-signature tx): Lotus indexes no hash either */
+          }
+        }
+      }
+    }
+    const parent = await this.parentEvents(ts);
+    return { tipset: ts, messages: msgs.map((m) => m.cid), ethTxHashes, ...(parent ? { parentEvents: parent.events, parentHeight: parent.height } : { parentEvents: null }) };
+  }
+
+  /** The EIP-155 chain id of the network `ts` belongs to (the init actor's NetworkName), cached. */
+  private async chainIdFor(ts: TipSet): Promise<number | null> {
+    if (this.chainId !== null) return this.chainId;
+    try {
+      this.chainId = networkForName(await networkName((c) => this.reader.blockstore.get(c), ts.parentState)).ethChainId;
+    } catch {
+      return this.fallbackChainId();
+    }
+    return this.chainId;
+  }
+
+  private async parentEvents(ts: TipSet): Promise<{ events: EventRow[]; height: number } | null> {
+    if (ts.height === 0) return null;
+    const get = (c: Parameters<typeof this.reader.blockstore.get>[0]) => this.reader.blockstore.get(c);
+    try {
+      const parent = await this.reader.loadTipSet(ts.parents);
+      const msgs = await this.reader.messagesForTipset(parent);
+      const receipts = (await amtValues(get, ts.blocks[0]!.header.parentMessageReceipts)).map(receiptFromCbor);
+      if (receipts.length !== msgs.length) return null;
+      const events: EventRow[] = [];
+      let eventIndex = 0; // Lotus event_index: a counter over the whole tipset
+      for (const [i, r] of receipts.entries()) {
+        if (!r.eventsRoot) continue;
+        for (const v of await amtValues(get, r.eventsRoot)) {
+          const e = eventFromCbor(v);
+          events.push({ messageIndex: i, messageCid: msgs[i]!.cid, eventIndex: eventIndex++, emitter: e.emitter, emitterAddr: await this.emitterAddr(ts, e.emitter), entries: e.entries });
+        }
+      }
+      return { events, height: parent.height };
+    } catch {
+      return null; // receipts, events or state not stored
+    }
+  }
+
+  /** The emitter's f4 address at the state that executed its events (ts.ParentState), as Lotus's indexer resolves it. */
+  private async emitterAddr(ts: TipSet, id: number): Promise<Uint8Array | null> {
+    const hit = this.delegated.get(id);
+    if (hit) return hit.addr;
+    const actor = await getActor((c) => this.reader.blockstore.get(c), ts.parentState, idAddress(id));
+    const addr = actor?.delegatedAddress ?? null;
+    this.delegated.set(id, { addr });
+    return addr;
+  }
+}

@@ -9,6 +9,7 @@ import type { TipSet } from '../chain/tipset.js';
 import type { ChainReader } from '../blockstore/chain-reader.js';
 import type { ChainIndex } from '../indexer/types.js';
 import type { Channel } from '../rpc/server.js';
+import type { HeadChange } from '../chain/head-change.js';
 
 /** The head a process serves, and height lookups relative to a tipset. */
 export interface HeadView {
@@ -34,6 +35,8 @@ export interface HeadChanges {
   render(ts: TipSet): Record<string, unknown>;
   /** Send `current` now (or at the first head) and every later head change on `ch`. */
   subscribe(ch: Channel): void;
+  /** Call `cb` with every later head change (reverts, then applies); returns the unsubscribe. */
+  onChange(cb: (changes: HeadChange[]) => void): () => void;
 }
 
 /** Public-endpoint limits (lotus-gateway's lookback caps), in epochs; 0 = unlimited. */

@@ -15,7 +15,7 @@ import { HandlerError } from '../rpc/errors.js';
 import type { MethodContext } from './dispatch.js';
 
 /** EthBlock of an executed tipset; `full`: transaction objects instead of hashes. */
-function blockOf(e: EthTipSet, full: boolean): Record<string, unknown> {
+export function blockOf(e: EthTipSet, full: boolean): Record<string, unknown> {
   return ethBlockJson({
     hash: e.hash,
     parentHash: tipSetKeyCid(e.ts.parents).multihash.digest,

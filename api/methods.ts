@@ -10,6 +10,7 @@ import { ETH_BLOCK_METHODS } from './eth-blocks.js';
 import { ETH_GAS_METHODS } from './eth-gas.js';
 import { ETH_LOG_METHODS } from './eth-logs.js';
 import { ETH_STATE_METHODS } from './eth-state.js';
+import { ETH_SUBSCRIBE_METHODS } from './eth-subscribe.js';
 import { GAS_METHODS } from './gas.js';
 import { MPOOL_METHODS } from './mpool.js';
 import { NET_METHODS } from './net.js';
@@ -18,4 +19,4 @@ import { STATE_METHODS } from './state.js';
 import { WALLET_METHODS } from './wallet.js';
 
 /** The registry of every method this gateway knows. */
-export const REGISTRY = new Registry([...CHAIN_METHODS, ...STATE_METHODS, ...WALLET_METHODS, ...GAS_METHODS, ...MPOOL_METHODS, ...ETH_METHODS, ...ETH_BLOCK_METHODS, ...ETH_STATE_METHODS, ...ETH_LOG_METHODS, ...ETH_GAS_METHODS, ...NET_METHODS, ...COMMON_METHODS]);
+export const REGISTRY = new Registry([...CHAIN_METHODS, ...STATE_METHODS, ...WALLET_METHODS, ...GAS_METHODS, ...MPOOL_METHODS, ...ETH_METHODS, ...ETH_BLOCK_METHODS, ...ETH_STATE_METHODS, ...ETH_LOG_METHODS, ...ETH_GAS_METHODS, ...ETH_SUBSCRIBE_METHODS, ...NET_METHODS, ...COMMON_METHODS]);

@@ -58,8 +58,8 @@ export class IndexRowDeriver {
         }
       }
     }
-    const parent = await this.parentEvents(ts);
-    return { tipset: ts, messages: msgs.map((m) => m.cid), ethTxHashes, ...(parent ? { parentEvents: parent.events, parentHeight: parent.height } : { parentEvents: null }) };
+    const parent = await this.eventsExecutedBy(ts);
+    return { tipset: ts, messages: msgs.map((m) => m.cid), ethTxHashes, ...(parent ? { parentEvents: parent.events, parentHeight: parent.parent.height } : { parentEvents: null }) };
   }
 
   /** The EIP-155 chain id of the network `ts` belongs to (the init actor's NetworkName), cached. */
@@ -73,7 +73,12 @@ export class IndexRowDeriver {
     return this.chainId;
   }
 
-  private async parentEvents(ts: TipSet): Promise<{ events: EventRow[]; height: number } | null> {
+  /**
+   * The events `ts` executed: those of its parent's messages, from its
+   * ParentMessageReceipts, in Lotus's order (event_index counting over the parent).
+   * @returns null when the parent, its messages, the receipts or the events are not stored.
+   */
+  async eventsExecutedBy(ts: TipSet): Promise<{ parent: TipSet; events: EventRow[] } | null> {
     if (ts.height === 0) return null;
     const get = (c: Parameters<typeof this.reader.blockstore.get>[0]) => this.reader.blockstore.get(c);
     try {
@@ -90,7 +95,7 @@ export class IndexRowDeriver {
           events.push({ messageIndex: i, messageCid: msgs[i]!.cid, eventIndex: eventIndex++, emitter: e.emitter, emitterAddr: await this.emitterAddr(ts, e.emitter), entries: e.entries });
         }
       }
-      return { events, height: parent.height };
+      return { parent, events };
     } catch {
       return null; // receipts, events or state not stored
     }

@@ -46,9 +46,29 @@ export interface Channel {
   readonly closed: boolean;
 }
 
-/** Per-call context. `openChannel` exists only on WebSocket connections. */
+/**
+ * How a channel's values are framed: go-jsonrpc's `xrpc.ch.val` (ChainNotify), or an
+ * Ethereum subscription, `{"method":"eth_subscription","params":{"subscription":id,"result":v}}`
+ * (eth_subscribe; closing sends nothing).
+ */
+export type ChannelFrame = { kind: 'xrpc' } | { kind: 'eth'; subscription: string };
+
+/** What lives as long as one WebSocket connection: its eth filters (subscriptions are channels). */
+export interface ConnectionState {
+  /** Stateful objects by id (eth filters), closed with the connection. They count towards the per-connection cap. */
+  readonly filters: Map<string, { close(): void }>;
+  /** Open eth subscriptions by subscription id. */
+  readonly subscriptions: Map<string, Channel>;
+  /** Subscriptions plus filters this connection may hold (lotus-gateway EthMaxFiltersPerConn, 16). */
+  readonly cap: number;
+  /** Channels open now (ChainNotify and eth subscriptions). */
+  channelCount(): number;
+}
+
+/** Per-call context. `openChannel` and `connection` exist only on WebSocket connections. */
 export interface CallContext {
-  openChannel?: () => Channel;
+  openChannel?: (frame?: ChannelFrame) => Channel;
+  connection?: ConnectionState;
   /** Client address, for logs and limits. */
   remote?: string;
 }
@@ -218,6 +238,7 @@ export class RpcServer {
   attachWebSocket(ws: WebSocket, remote?: string, admit?: Admit): void {
     let nextChannel = 1;
     const channels = new Map<number, ChannelImpl>();
+    const connection: ConnectionState = { filters: new Map(), subscriptions: new Map(), cap: this.maxChannels, channelCount: () => channels.size };
     const byRequest = new Map<string, ChannelImpl>();
     const cancelledEarly = new Set<string>();
     this.opts.metrics?.wsConnections.inc();
@@ -265,10 +286,13 @@ export class RpcServer {
       const pending: ChannelImpl[] = [];
       const ctx: CallContext = {
         remote,
-        openChannel: () => {
+        connection,
+        openChannel: (frame: ChannelFrame = { kind: 'xrpc' }) => {
           // lotus-gateway caps filters/subscriptions per connection (16)
-          if (channels.size >= this.maxChannels) throw new LimitExceededError(`too many subscriptions on this connection (limit ${this.maxChannels})`);
-          const ch = new ChannelImpl(nextChannel++, sendRaw, this.channelBuffer, this.maxBufferedBytes / 4);
+          if (channels.size + connection.filters.size >= this.maxChannels) {
+            throw new LimitExceededError(frame.kind === 'eth' ? 'too many subscriptions and filters per connection' : `too many subscriptions on this connection (limit ${this.maxChannels})`);
+          }
+          const ch = new ChannelImpl(nextChannel++, sendRaw, this.channelBuffer, this.maxBufferedBytes / 4, frame);
           channels.set(ch.id, ch);
           this.opts.metrics?.subscribers.inc();
           ch.onClose(() => {
@@ -311,6 +335,8 @@ export class RpcServer {
     ws.on('close', () => {
       this.opts.metrics?.wsConnections.dec();
       for (const ch of [...channels.values()]) ch.close(false);
+      for (const f of connection.filters.values()) f.close();
+      connection.filters.clear();
     });
     ws.on('error', () => undefined);
   }
@@ -416,6 +442,7 @@ class ChannelImpl implements Channel {
     private readonly sendRaw: (msg: unknown, cb?: (err?: Error) => void) => number,
     private readonly buffer: number,
     private readonly bufferBytes: number,
+    private readonly frame: ChannelFrame = { kind: 'xrpc' },
   ) {}
 
   start(): void {
@@ -439,7 +466,12 @@ class ChannelImpl implements Channel {
     this.inFlight++;
     let size = 0;
     let written = false;
-    const msg = value instanceof PreSerialized ? `{"jsonrpc":"2.0","method":"xrpc.ch.val","params":[${this.id},${value.json}]}\n` : { jsonrpc: '2.0', method: 'xrpc.ch.val', params: [this.id, value] };
+    const msg =
+      this.frame.kind === 'eth'
+        ? { jsonrpc: '2.0', method: 'eth_subscription', params: { subscription: this.frame.subscription, result: value instanceof PreSerialized ? JSON.parse(value.json) : value } }
+        : value instanceof PreSerialized
+          ? `{"jsonrpc":"2.0","method":"xrpc.ch.val","params":[${this.id},${value.json}]}\n`
+          : { jsonrpc: '2.0', method: 'xrpc.ch.val', params: [this.id, value] };
     size = this.sendRaw(msg, () => {
       written = true;
       this.inFlight--;
@@ -452,7 +484,7 @@ class ChannelImpl implements Channel {
   close(notify = true): void {
     if (this.closed) return;
     this.closed = true;
-    if (notify && this.started) this.sendRaw({ jsonrpc: '2.0', method: 'xrpc.ch.close', params: [this.id] });
+    if (notify && this.started && this.frame.kind === 'xrpc') this.sendRaw({ jsonrpc: '2.0', method: 'xrpc.ch.close', params: [this.id] });
     for (const cb of this.closeCbs) cb();
     this.closeCbs = [];
   }

@@ -4,7 +4,9 @@
  * ParentStateRoot), without execution: balances and nonces from the state tree, code
  * and storage from the EVM actor's state (its raw bytecode block and KAMT storage;
  * Lotus calls the actor's GetBytecode / GetStorageAt methods, which read the same).
- * Null rounds resolve to the tipset below.
+ * Null rounds resolve to the tipset below. `pending` answers as `latest`: the state
+ * after the head needs its execution, which a follower does not do (Lotus executes
+ * the head; for the nonce it asks its mempool).
  */
 import { P } from './params.js';
 import { type MethodDef, method } from './registry.js';

@@ -242,7 +242,7 @@ export const ETH_SUBSCRIBE_METHODS: MethodDef[] = [
       const cap = ctx.deps.limits.ethMaxFilterResults ?? 10_000;
       return addFilter(ctx, call, 'EthNewFilter', (feed) => {
         let f: PolledFilter;
-        const remove = feed.add({ kind: 'logs', filter: eventFilter(s), minHeight: Math.max(min, head.height), maxHeight: max, send: (logs) => f.push(logs) });
+        const remove = feed.add({ kind: 'logs', filter: eventFilter(s), minHeight: min, maxHeight: max, send: (logs) => f.push(logs) });
         f = new PolledFilter('event', cap, remove);
         f.push(prefill);
         return f;

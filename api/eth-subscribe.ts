@@ -39,23 +39,28 @@ function newId(): string {
   return `0x${randomUUID().replaceAll('-', '')}${'0'.repeat(32)}`;
 }
 
-/** Address and topic filters of a spec, as an index query's (heights unused). */
-function eventFilter(spec: { address: Uint8Array[]; topics: Uint8Array[][] }): Pick<EventQuery, 'emitterAddrs' | 'emitterIds' | 'topics'> {
-  return {
+/** The address and topic test of a spec (as the index query applies them). */
+function acceptFor(spec: { address: Uint8Array[]; topics: Uint8Array[][] }): (e: IndexedEvent) => boolean {
+  const q: EventQuery = {
+    fromHeight: 0,
+    toHeight: 0,
+    limit: 0,
     emitterIds: spec.address.filter(isMaskedId).map((a) => Number(Buffer.from(a.subarray(12)).readBigUInt64BE())),
     emitterAddrs: spec.address.filter((a) => !isMaskedId(a)).map((a) => Uint8Array.from([4, 10, ...a])),
     topics: spec.topics.map((t) => (t.length ? t : null)),
   };
+  return (e) => matchesFilters(e, q);
 }
 
 /** Something fed by head changes. */
-type Sink =
+export type Sink =
   | { kind: 'newHeads'; send(block: unknown): void }
-  | { kind: 'logs'; filter: Pick<EventQuery, 'emitterAddrs' | 'emitterIds' | 'topics'>; minHeight: number; maxHeight: number; send(logs: unknown[]): void }
+  /** Events executed by each applied (or, `reverted`, reverted) tipset that pass `accept`, within the heights. */
+  | { kind: 'events'; accept(e: IndexedEvent): boolean; minHeight: number; maxHeight: number; send(events: IndexedEvent[]): Promise<void> }
   | { kind: 'blocks'; send(hash: string): void };
 
-/** Head changes → eth blocks and logs, computed once per change for all sinks of one view. */
-class EthFeed {
+/** Head changes → eth blocks and executed events, computed once per change for all sinks of one view. */
+export class EthFeed {
   private readonly sinks = new Set<Sink>();
   private queue: Promise<void> = Promise.resolve();
   private lastParentSent = '';
@@ -76,7 +81,7 @@ class EthFeed {
 
   private async process(changes: HeadChange[]): Promise<void> {
     const sinks = [...this.sinks];
-    const logSinks = sinks.filter((s): s is Extract<Sink, { kind: 'logs' }> => s.kind === 'logs');
+    const eventSinks = sinks.filter((s): s is Extract<Sink, { kind: 'events' }> => s.kind === 'events');
     for (const c of changes) {
       if (c.type === 'apply') {
         for (const s of sinks) if (s.kind === 'blocks') s.send(hash32(c.tipset.keyCid.multihash.digest));
@@ -91,21 +96,22 @@ class EthFeed {
           }
         }
       }
-      if (logSinks.length === 0) continue;
+      if (eventSinks.length === 0) continue;
       const executed = await this.deriver.eventsExecutedBy(c.tipset).catch(() => null);
       if (!executed || executed.events.length === 0) continue;
       const events: IndexedEvent[] = executed.events.map((e) => ({ ...e, tipset: { key: executed.parent.key, height: executed.parent.height }, reverted: c.type === 'revert' }));
-      for (const s of logSinks) {
+      for (const s of eventSinks) {
         if (executed.parent.height < s.minHeight || (s.maxHeight >= 0 && executed.parent.height > s.maxHeight)) continue;
-        const mine = events.filter((e) => matchesFilters(e, { fromHeight: 0, toHeight: 0, limit: 0, ...s.filter }));
-        if (mine.length > 0) s.send(await logsOf(this.ctx, mine));
+        const mine = events.filter((e) => s.accept(e));
+        if (mine.length > 0) await s.send(mine).catch(() => undefined);
       }
     }
   }
 }
 
 const feeds = new WeakMap<ChainView, EthFeed>();
-function feedOf(ctx: MethodContext): EthFeed {
+/** The view's feed (created with its first sink). */
+export function feedOf(ctx: MethodContext): EthFeed {
   let f = feeds.get(ctx.view);
   if (!f) feeds.set(ctx.view, (f = new EthFeed(ctx)));
   return f;
@@ -195,7 +201,7 @@ export const ETH_SUBSCRIBE_METHODS: MethodDef[] = [
       const id = newId();
       const ch: Channel = open({ kind: 'eth', subscription: id });
       const remove = spec
-        ? feed.add({ kind: 'logs', filter: eventFilter(spec), minHeight: 0, maxHeight: -1, send: (logs) => logs.forEach((l) => ch.send(l)) })
+        ? feed.add({ kind: 'events', accept: acceptFor(spec), minHeight: 0, maxHeight: -1, send: async (evs) => (await logsOf(ctx, evs)).forEach((l) => ch.send(l)) })
         : feed.add({ kind: 'newHeads', send: (b) => ch.send(b) });
       conn.subscriptions.set(id, ch);
       ch.onClose(() => {
@@ -242,7 +248,7 @@ export const ETH_SUBSCRIBE_METHODS: MethodDef[] = [
       const cap = ctx.deps.limits.ethMaxFilterResults ?? 10_000;
       return addFilter(ctx, call, 'EthNewFilter', (feed) => {
         let f: PolledFilter;
-        const remove = feed.add({ kind: 'logs', filter: eventFilter(s), minHeight: min, maxHeight: max, send: (logs) => f.push(logs) });
+        const remove = feed.add({ kind: 'events', accept: acceptFor(s), minHeight: min, maxHeight: max, send: async (evs) => f.push(await logsOf(ctx, evs)) });
         f = new PolledFilter('event', cap, remove);
         f.push(prefill);
         return f;

@@ -20,6 +20,7 @@ import type { MethodContext } from './dispatch.js';
 import type { TipSet } from '../chain/tipset.js';
 import { loadErr, readError } from './chain-view.js';
 import { networkVersionAt } from '../chain/upgrades.js';
+import { ethTxFromSignedMessage, txHash } from '../chain/eth/transaction.js';
 
 /** An eth quantity: `0x` + hex without leading zeros. */
 export function ethQuantity(n: number): string {
@@ -130,7 +131,7 @@ export const ETH_METHODS: MethodDef[] = [
     name: 'Filecoin.EthGetTransactionHashByCid',
     namespace: 'Eth',
     aliases: ['eth_getTransactionHashByCid'],
-    summary: "The eth transaction hash of a stored message: the digest of its CID (secp: the signed message's; BLS: the message's); null when no such message is stored.",
+    summary: "The eth transaction hash of a stored message: keccak-256 of its EIP-1559 form for a delegated signature, else the digest of its CID (secp: the signed message's; BLS: the message's); null when no such message is stored.",
     params: [P.cid('cid')],
     result: S.nullable(S.EthHash),
     answer: 'served',
@@ -139,10 +140,14 @@ export const ETH_METHODS: MethodDef[] = [
     handler: async (ctx, [c]) => {
       const m = await storedMessage(ctx, c);
       if (!m) return null;
+      // delegated: keccak of the EIP-1559 form; secp: the signed CID's digest; BLS: the message CID's (Lotus ethTxHashFromSignedMessage)
       if (m.signed?.signature.type === SigType.Delegated) {
-        throw new HandlerError('failed to convert from signed message: delegated-signature (f410) messages are not converted to eth transactions here yet');
+        try {
+          return ethHashString(txHash(ethTxFromSignedMessage(m.signed, await ethChainId(ctx))));
+        } catch (e) {
+          throw new HandlerError(`failed to convert from signed message: ${(e as Error).message}`, e);
+        }
       }
-      // secp: the CID is the signed message's; BLS: the message's (Lotus ethTxHashFromSignedMessage)
       return ethHashString(c.multihash.digest);
     },
   }),
@@ -150,13 +155,15 @@ export const ETH_METHODS: MethodDef[] = [
     name: 'Filecoin.EthGetMessageCidByTransactionHash',
     namespace: 'Eth',
     aliases: ['eth_getMessageCidByTransactionHash'],
-    summary: 'The CID of the stored message an eth transaction hash names (the hash as a blake2b-256 CID digest); null when none is stored.',
+    summary: 'The CID of the message an eth transaction hash names: from the index for EIP-1559 transactions, else the hash as a blake2b-256 CID digest of a stored message; null when none.',
     params: [P.ethHash('txHash')],
     result: S.nullable(S.Cid),
     answer: 'served',
     cost: 'light',
-    source: 'store (the message block)',
+    source: 'index (eth_tx_hashes) + store (the message block)',
     handler: async (ctx, [hash]) => {
+      const indexed = await ctx.deps.index.messageByEthTxHash(hash);
+      if (indexed) return cidJson(indexed);
       const c = ethHashToCid(hash);
       return (await storedMessage(ctx, c)) ? cidJson(c) : null;
     },
@@ -266,6 +273,16 @@ export const ETH_METHODS: MethodDef[] = [
     cost: 'heavy',
     source: FULLNODE,
   }),
+  ...(
+    [
+      ['Filecoin.EthTraceBlock', 'trace_block', 'Parity-style traces of every transaction of a block (needs execution).', [P.opaque('blkNum', 'string', { type: 'string' })]],
+      ['Filecoin.EthTraceReplayBlockTransactions', 'trace_replayBlockTransactions', 'Replay a block and trace its transactions (needs execution).', [P.opaque('blkNum', 'string', { type: 'string' }), P.opaque('traceTypes', '[]string', { type: 'array' })]],
+      ['Filecoin.EthTraceTransaction', 'trace_transaction', 'Traces of one transaction (needs execution).', [P.opaque('txHash', 'string', { type: 'string' })]],
+      ['Filecoin.EthTraceFilter', 'trace_filter', 'Traces matching a filter (needs execution).', [P.opaque('filter', 'ethtypes.EthTraceFilterCriteria', { type: 'object' })]],
+    ] as const
+  ).map(([name, alias, summary, params]) =>
+    method({ name, namespace: 'Eth', aliases: [alias], summary, params, result: { type: 'array' }, answer: 'forwarded', cost: 'heavy', source: FULLNODE }),
+  ),
   method({
     name: 'Filecoin.EthSendRawTransaction',
     namespace: 'Eth',

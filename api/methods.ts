@@ -3,6 +3,7 @@
  * declaration in its namespace's file; it then appears in the follower's method
  * tables, the balancer's routing, the README table, `rpc.discover` and the metrics.
  */
+import { ACTOR_EVENT_METHODS } from './actor-events.js';
 import { CHAIN_METHODS } from './chain.js';
 import { COMMON_METHODS } from './common.js';
 import { ETH_METHODS } from './eth.js';
@@ -19,4 +20,4 @@ import { STATE_METHODS } from './state.js';
 import { WALLET_METHODS } from './wallet.js';
 
 /** The registry of every method this gateway knows. */
-export const REGISTRY = new Registry([...CHAIN_METHODS, ...STATE_METHODS, ...WALLET_METHODS, ...GAS_METHODS, ...MPOOL_METHODS, ...ETH_METHODS, ...ETH_BLOCK_METHODS, ...ETH_STATE_METHODS, ...ETH_LOG_METHODS, ...ETH_GAS_METHODS, ...ETH_SUBSCRIBE_METHODS, ...NET_METHODS, ...COMMON_METHODS]);
+export const REGISTRY = new Registry([...CHAIN_METHODS, ...ACTOR_EVENT_METHODS, ...STATE_METHODS, ...WALLET_METHODS, ...GAS_METHODS, ...MPOOL_METHODS, ...ETH_METHODS, ...ETH_BLOCK_METHODS, ...ETH_STATE_METHODS, ...ETH_LOG_METHODS, ...ETH_GAS_METHODS, ...ETH_SUBSCRIBE_METHODS, ...NET_METHODS, ...COMMON_METHODS]);

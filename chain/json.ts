@@ -12,6 +12,7 @@ import { addressFromString, addressToString, type NetworkPrefix } from './addres
 import { parseBigIntString } from './bigint.js';
 import {
   type ActorEvent,
+  type EventEntry,
   type MessageReceipt,
   BlockHeader,
   ElectionProof,
@@ -120,6 +121,25 @@ export function eventJson(e: ActorEvent): Record<string, unknown> {
   return {
     Emitter: e.emitter,
     Entries: nilIfEmpty(e.entries.map((x) => ({ Flags: x.flags, Key: x.key, Codec: x.codec, Value: bytesJson(x.value) }))),
+  };
+}
+
+/**
+ * Lotus types.ActorEvent JSON (GetActorEventsRaw, SubscribeActorEventsRaw): entries in
+ * log form (values base64), the emitter's f4 address or else its ID address, the
+ * reverted flag, and where its message was included.
+ */
+export function actorEventJson(
+  e: { entries: EventEntry[]; emitter: Uint8Array; reverted: boolean; height: number; tipsetKey: CID[]; msgCid: CID },
+  prefix: NetworkPrefix,
+): Record<string, unknown> {
+  return {
+    entries: e.entries.map((x) => ({ Flags: x.flags, Key: x.key, Codec: x.codec, Value: bytesJson(x.value) })),
+    emitter: addressToString(e.emitter, prefix),
+    reverted: e.reverted,
+    height: e.height,
+    tipsetKey: e.tipsetKey.map(cidJson),
+    msgCid: cidJson(e.msgCid),
   };
 }
 

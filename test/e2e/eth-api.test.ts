@@ -192,3 +192,50 @@ test('bad input to every eth method: Lotus\'s code and message', async () => {
   assert.equal((await rpc(ip.url, 'eth_getCode', [`0x${'11'.repeat(20)}`, 'latest'])).body.result, '0x');
   assert.equal((await rpc(ip.url, 'eth_getStorageAt', [`0x${'11'.repeat(20)}`, '0x0', 'latest'])).body.result, `0x${'00'.repeat(32)}`);
 });
+
+test('GetActorEventsRaw and SubscribeActorEventsRaw: the token\'s events by emitter, by field, by tipset, after the reorg', async () => {
+  const fork = m.fork!;
+  const head = fork.head.height;
+  const canonical = [...m.txs.filter((t) => t.height < fork.fromHeight), ...fork.txs.filter((t) => t.height < head)];
+  const token = m.token.address;
+  // the token's f410 address: t410f… of its 20 bytes
+  const f410 = (await rpc(ip.url, 'Filecoin.EthAddressToFilecoinAddress', [token])).body.result as string;
+  assert.match(f410, /^t410f/);
+  const all = (await rpc(ip.url, 'Filecoin.GetActorEventsRaw', [{ addresses: [f410], fromHeight: 0 }])).body.result as Array<{ entries: Array<{ Key: string; Value: string; Codec: number; Flags: number }>; emitter: string; height: number; reverted: boolean }>;
+  const want = canonical.sort((a, b) => a.height - b.height || a.index - b.index).flatMap((t) => t.logs.map((l) => ({ ...l, height: t.height })));
+  assert.equal(all.length, want.length);
+  all.forEach((e, i) => {
+    assert.equal(e.emitter, f410);
+    assert.equal(e.height, want[i]!.height);
+    assert.equal(e.reverted, false);
+    assert.deepEqual(e.entries.filter((x) => x.Key.startsWith('t')).map((x) => `0x${Buffer.from(x.Value, 'base64').toString('hex')}`), want[i]!.topics);
+    assert.ok(e.entries.every((x) => x.Codec === 0x55 && x.Flags === 3));
+  });
+  // by the emitter's ID address, and by a field (t1 = the Transfer signature)
+  const id = `t0${m.token.id}`;
+  assert.equal(((await rpc(ip.url, 'Filecoin.GetActorEventsRaw', [{ addresses: [id], fromHeight: 0 }])).body.result as unknown[]).length, want.length);
+  const transfer = want.find((l) => l.topics.length === 3)!.topics[0]!;
+  const byField = (await rpc(ip.url, 'Filecoin.GetActorEventsRaw', [{ fields: { t1: [{ codec: 0x55, value: Buffer.from(transfer.slice(2), 'hex').toString('base64') }] }, fromHeight: 0 }])).body.result as unknown[];
+  assert.equal(byField.length, want.filter((l) => l.topics[0] === transfer).length);
+  // one tipset, and the range rules
+  const h = want[0]!.height;
+  const tsk = (await rpc(ip.url, 'Filecoin.ChainGetTipSetByHeight', [h, null])).body.result.Cids;
+  assert.equal(((await rpc(ip.url, 'Filecoin.GetActorEventsRaw', [{ tipsetKey: tsk }])).body.result as unknown[]).length, want.filter((l) => l.height === h).length);
+  assert.equal((await rpc(ip.url, 'Filecoin.GetActorEventsRaw', [{ tipsetKey: tsk, fromHeight: 1 }])).body.error.message, 'cannot specify both TipSetKey and FromHeight/ToHeight');
+  assert.equal((await rpc(ip.url, 'Filecoin.GetActorEventsRaw', [{ fromHeight: 5, toHeight: 2 }])).body.error.message, "invalid epoch range: 'to' height (5) must be after 'from' height (2)");
+  assert.equal((await rpc(ip.url, 'Filecoin.GetActorEventsRaw', [{ fromHeight: -1 }])).body.error.message, "range 'from' must be greater than or equal to 0");
+  // the channel: the events since fromHeight first
+  const ws = new WebSocket(ip.url.replace('http', 'ws'));
+  await new Promise((r) => ws.once('open', r));
+  const vals: Array<{ height: number }> = [];
+  let chId = -1;
+  ws.on('message', (d) => {
+    const msg = JSON.parse(String(d));
+    if (msg.id === 7) chId = msg.result;
+    if (msg.method === 'xrpc.ch.val' && msg.params[0] === chId) vals.push(msg.params[1]);
+  });
+  ws.send(JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'Filecoin.SubscribeActorEventsRaw', params: [{ addresses: [f410], fromHeight: 30 }] }));
+  await waitFor(async () => vals.length >= want.filter((l) => l.height >= 30).length, 20_000, 'prefilled channel values');
+  assert.deepEqual(vals.map((v) => v.height), want.filter((l) => l.height >= 30).map((l) => l.height));
+  ws.close();
+});

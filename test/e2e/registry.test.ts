@@ -116,6 +116,7 @@ const FORWARDED = [
   'Filecoin.GasEstimateMessageGas', 'Filecoin.GasEstimateGasLimit', 'Filecoin.GasEstimateFeeCap', 'Filecoin.GasEstimateGasPremium',
   'Filecoin.MpoolPush', 'Filecoin.MpoolPending', 'Filecoin.MpoolGetNonce',
   'Filecoin.EthCall', 'eth_call', 'Filecoin.EthEstimateGas', 'eth_estimateGas', 'Filecoin.EthSendRawTransaction', 'eth_sendRawTransaction',
+  'Filecoin.EthTraceBlock', 'trace_block', 'Filecoin.EthTraceReplayBlockTransactions', 'trace_replayBlockTransactions', 'Filecoin.EthTraceTransaction', 'trace_transaction', 'Filecoin.EthTraceFilter', 'trace_filter',
 ];
 
 test('every forwarded method of the registry, by name and alias, on v0 and v1, reaches the full node', async () => {

@@ -122,20 +122,30 @@ async function txHashOf(ctx: MethodContext, c: CID, chainId: number): Promise<Ui
 export async function logsOf(ctx: MethodContext, events: IndexedEvent[]): Promise<EthLogJson[]> {
   const chainId = await ethChainId(ctx);
   const out: EthLogJson[] = [];
+  // per answer: one block hash per tipset, one address per emitter, one tx hash per message
+  const blockHashes = new Map<string, Uint8Array>();
+  const addresses = new Map<number, Uint8Array>();
+  let lastMsg = '';
+  let lastHash: Uint8Array | null = null;
   for (const e of events) {
     const l = logFromEntries(e.entries);
     if (!l) continue;
-    const hash = await txHashOf(ctx, e.messageCid, chainId);
-    if (!hash) continue;
-    let address: Uint8Array;
-    try {
-      address = e.emitterAddr ? ethAddressFromFilecoin(e.emitterAddr, 'emitter') : ethAddressFromActorId(BigInt(e.emitter));
-    } catch {
-      throw new HandlerError('invalid Filecoin Eth address');
+    const mk = e.messageCid.toString();
+    if (mk !== lastMsg) [lastMsg, lastHash] = [mk, await txHashOf(ctx, e.messageCid, chainId)];
+    if (!lastHash) continue;
+    let address = addresses.get(e.emitter);
+    if (!address) {
+      try {
+        address = e.emitterAddr ? ethAddressFromFilecoin(e.emitterAddr, 'emitter') : ethAddressFromActorId(BigInt(e.emitter));
+      } catch {
+        throw new HandlerError('invalid Filecoin Eth address');
+      }
+      addresses.set(e.emitter, address);
     }
-    out.push(
-      ethLogJson({ address, topics: l.topics, data: l.data, removed: e.reverted, logIndex: e.eventIndex, transactionIndex: e.messageIndex, transactionHash: hash, blockHash: tipSetKeyCid(e.tipset.key).multihash.digest, blockNumber: e.tipset.height }),
-    );
+    const tk = e.tipset.key.join();
+    let blockHash = blockHashes.get(tk);
+    if (!blockHash) blockHashes.set(tk, (blockHash = tipSetKeyCid(e.tipset.key).multihash.digest));
+    out.push(ethLogJson({ address, topics: l.topics, data: l.data, removed: e.reverted, logIndex: e.eventIndex, transactionIndex: e.messageIndex, transactionHash: lastHash, blockHash, blockNumber: e.tipset.height }));
   }
   return out;
 }

@@ -3,8 +3,8 @@
  * actor_event.go): GetActorEventsRaw over the index and SubscribeActorEventsRaw (a
  * go-jsonrpc channel: the events since `fromHeight` from the index, then each head
  * change's, reverted ones with `reverted: true`). Filter: emitter addresses (ID or
- * f4, as Lotus's indexer accepts), `fields` (key → accepted {codec, value}; an empty
- * list accepts any value of that key; only indexed entries match), a height range
+ * f4, as Lotus's indexer accepts), `fields` (key → accepted {codec, value}; a key
+ * with an empty list is ignored, as Lotus's query does; only indexed entries match), a height range
  * (parseHeightRange, ETH_MAX_FILTER_HEIGHT_RANGE) or one tipset.
  */
 import { P, paramError } from './params.js';
@@ -20,6 +20,7 @@ import { idAddress, idOf } from '../chain/state.js';
 import { tipSetKeyCid } from '../chain/tipset.js';
 import { equalBytes } from '../chain/cid.js';
 import { HandlerError } from '../rpc/errors.js';
+import { EVENT_CHANNEL_BUFFER } from '../rpc/server.js';
 import type { IndexedEvent } from '../indexer/types.js';
 
 /** Lotus types.ActorEventFilter, parsed. */
@@ -96,6 +97,7 @@ function acceptFor(f: ActorEventFilter): (e: IndexedEvent) => boolean {
     if (ids.length > 0 && !ids.includes(e.emitter)) return false;
     if (f4.length > 0 && !(e.emitterAddr && f4.some((a) => equalBytes(a, e.emitterAddr!)))) return false;
     for (const [k, want] of f.fields) {
+      if (want.length === 0) continue; // Lotus's query skips keys with no values
       const ok = e.entries.some((x) => x.key === k && (x.flags & 0x03) !== 0 && (want.length === 0 || want.some((w) => w.codec === x.codec && equalBytes(w.value, x.value))));
       if (!ok) return false;
     }
@@ -107,7 +109,11 @@ function render(ctx: MethodContext, e: IndexedEvent): Record<string, unknown> {
   return actorEventJson({ entries: e.entries, emitter: e.emitterAddr ?? idAddress(e.emitter), reverted: e.reverted, height: e.tipset.height, tipsetKey: e.tipset.key, msgCid: e.messageCid }, ctx.view.prefix);
 }
 
-/** The indexed events a filter selects, rendered. */
+/**
+ * The indexed events a filter selects, rendered (EventFilterManager.Fill): a tipset
+ * key reads that tipset; otherwise only a `fromHeight` below the head reads the
+ * index (without one, Lotus collects nothing from history).
+ */
 async function collect(ctx: MethodContext, f: ActorEventFilter): Promise<Record<string, unknown>[]> {
   const head = ctx.view.head();
   const accept = acceptFor(f);
@@ -118,16 +124,34 @@ async function collect(ctx: MethodContext, f: ActorEventFilter): Promise<Record<
     q = { fromHeight: ts.height, toHeight: ts.height, tipsetKeyCid: tipSetKeyCid(f.tipsetKey) };
   } else {
     const [min, max] = parseHeightRange(head.height, f.fromHeight, f.toHeight, ctx.deps.limits.ethMaxFilterHeightRange ?? 2880);
-    q = { fromHeight: min < 0 ? 0 : min, toHeight: max < 0 ? head.height : max };
+    if (min === -1 || min >= head.height) return [];
+    q = { fromHeight: min, toHeight: max < 0 ? head.height : max };
   }
   const cap = ctx.deps.limits.ethMaxFilterResults ?? 10_000;
+  const tooMany = new HandlerError('get events for filter: filter matches too many events, try a more restricted filter');
   let events: IndexedEvent[];
   try {
-    events = (await ctx.deps.index.events({ ...q, limit: Number.MAX_SAFE_INTEGER, ...narrow(f) })).filter(accept);
+    // fields are matched here, so the index is read in pages until the cap is known to hold
+    events = [];
+    let from = q.fromHeight;
+    for (;;) {
+      const page = await ctx.deps.index.events({ ...q, fromHeight: from, limit: cap + 1, ...narrow(f) });
+      events.push(...page.filter(accept));
+      if (events.length > cap && new Set(events.map((e) => e.tipset.height)).size > 1) throw tooMany;
+      if (page.length <= cap) break;
+      // the page ended inside a height: read on from the next one (a height's events come whole)
+      const last = page.at(-1)!.tipset.height;
+      events = events.filter((e) => e.tipset.height < last);
+      const whole = (await ctx.deps.index.events({ ...q, fromHeight: last, toHeight: last, limit: Number.MAX_SAFE_INTEGER, ...narrow(f) })).filter(accept);
+      events.push(...whole);
+      if (events.length > cap && new Set(events.map((e) => e.tipset.height)).size > 1) throw tooMany;
+      if (last >= q.toHeight) break;
+      from = last + 1;
+    }
   } catch (e) {
+    if (e instanceof HandlerError) throw e;
     throw readError(e, `failed to get events: ${loadErr(e)}`);
   }
-  if (events.length > cap && new Set(events.map((e) => e.tipset.height)).size > 1) throw new HandlerError('filter matches too many events, try a more restricted filter');
   return events.map((e) => render(ctx, e));
 }
 
@@ -179,7 +203,7 @@ export const ACTOR_EVENT_METHODS: MethodDef[] = [
       const filter = f as ActorEventFilter;
       const accept = acceptFor(filter);
       const prefill = filter.fromHeight !== undefined || filter.tipsetKey ? await collect(ctx, filter) : [];
-      const ch = call.openChannel!();
+      const ch = call.openChannel!({ kind: 'xrpc' }, EVENT_CHANNEL_BUFFER);
       for (const e of prefill) ch.send(e);
       if (!filter.tipsetKey) {
         const max = filter.toHeight ?? -1;

@@ -1,9 +1,11 @@
 /**
  * Eth block parameters as Lotus reads them (node/impl/eth/tipsetresolver.go,
- * GetTipsetByBlockNumber, without F3): `pending` is the head, `latest` its parent
- * (the newest executed tipset), `safe` the tipset 30 epochs below the head
- * (ethtypes.SafeEpochDelay), `finalized` 900 below (policy.ChainFinality), both at
- * or below a null round; `earliest` is refused; a number (`0x…` hex or decimal
+ * GetTipsetByBlockNumber): `pending` is the head, `latest` its parent (the newest
+ * executed tipset), `safe` the tipset 200 epochs below the head
+ * (buildconstants.SafeHeightDistance: Lotus's v1 default, F3 finality resolution on;
+ * with no F3 certificate the finalized tipset is EC's), `finalized` 900 below
+ * (policy.ChainFinality; Lotus's EC finality calculator, FRC-0089, may name a higher
+ * one), both at or below a null round; `earliest` is refused; a number (`0x…` hex or decimal
  * string) must not be above `latest`, and in strict mode a null round there is
  * code 12 (ENullRound).
  */
@@ -15,8 +17,11 @@ import { HandlerError, NullRoundError } from '../rpc/errors.js';
 import type { MethodContext } from './dispatch.js';
 import type { BlockNumberOrHash } from './params.js';
 
-/** Epochs below the head of the `safe` tag (Lotus ethtypes.SafeEpochDelay). */
-export const SAFE_EPOCH_DELAY = 30;
+/**
+ * Epochs below the head of the `safe` tag (Lotus buildconstants.SafeHeightDistance;
+ * 30, ethtypes.SafeEpochDelay, only with LOTUS_ETH_V1_DISABLE_F3_FINALITY_RESOLUTION=1).
+ */
+export const SAFE_HEIGHT_DISTANCE = 200;
 /** Epochs below the head of the `finalized` tag (Lotus policy.ChainFinality). */
 export const CHAIN_FINALITY = 900;
 
@@ -54,7 +59,7 @@ export async function tipSetByBlockParam(ctx: MethodContext, param: string, stri
         throw new HandlerError('failed to get parent tipset');
       }
     case 'safe':
-      return below(SAFE_EPOCH_DELAY);
+      return below(SAFE_HEIGHT_DISTANCE);
     case 'finalized':
       return below(CHAIN_FINALITY);
   }

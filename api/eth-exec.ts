@@ -122,7 +122,8 @@ export async function ethTipSet(ctx: MethodContext, ts: TipSet): Promise<EthTipS
   }
   if (!child) throw notExecuted(ts);
   let cache = converted.get(ctx.view);
-  if (!cache) converted.set(ctx.view, (cache = new LRUCache({ max: 512 })));
+  // bounded by an estimate of the JSON each entry holds (about 1 KB per transaction, 0.5 KB per log)
+  if (!cache) converted.set(ctx.view, (cache = new LRUCache({ maxSize: 64 << 20, sizeCalculation: (e) => 1024 + e.txs.length * 1024 + e.logs.length * 512 })));
   const key = `${ts.keyString}>${child.keyString}`;
   const hit = cache.get(key);
   if (hit) return hit;
@@ -144,7 +145,7 @@ export async function ethTipSet(ctx: MethodContext, ts: TipSet): Promise<EthTipS
     if (e instanceof HandlerError) throw new HandlerError(`failed to create Ethereum block from Filecoin tipset: failed to convert msg to ethTx: ${e.message}`, e);
     throw readError(e, `failed to convert msg to ethTx: ${loadErr(e)}`);
   }
-  const events = await ctx.deps.index.events({ fromHeight: ts.height, toHeight: ts.height, tipsetKeyCid: ts.keyCid, limit: 1_000_000 });
+  const events = await ctx.deps.index.events({ fromHeight: ts.height, toHeight: ts.height, tipsetKeyCid: ts.keyCid, rawOnly: true, limit: Number.MAX_SAFE_INTEGER });
   const logs: LogInput[] = [];
   for (const e of events) {
     const l = logFromEntries(e.entries);
@@ -184,10 +185,12 @@ export async function ethTx(ctx: MethodContext, chainId: number, m: ChainMessage
   let decodedInput: Uint8Array | null = null;
   let creation = false;
   const isEam = msg.to.length === 2 && msg.to[0] === 0 && msg.to[1] === EAM_ACTOR_ID;
-  if (BigInt(msg.method) === METHOD_INVOKE_CONTRACT || (isEam && BigInt(msg.method) === METHOD_CREATE_EXTERNAL)) {
+  const create = isEam && BigInt(msg.method) === METHOD_CREATE_EXTERNAL;
+  if (BigInt(msg.method) === METHOD_INVOKE_CONTRACT || create) {
     try {
-      decodedInput = decodeCborByteString(msg.params);
-      creation = isEam;
+      // Lotus decodePayload: cbg.ReadByteArray, lenient (empty and trailing bytes allowed)
+      decodedInput = decodeCborByteString(msg.params, false);
+      creation = create;
     } catch {
       /* params that do not decode stay ABI-wrapped */
     }

@@ -180,14 +180,18 @@ export async function eventsForFilter(ctx: MethodContext, spec: EthFilterSpec): 
   if (spec.topics.length > MAX_TOPICS) throw new HandlerError(`failed to get events for filter: failed to parse eth filter spec: too many topics in filter: ${spec.topics.length}, max: ${MAX_TOPICS}`);
   const emitterIds = spec.address.filter(isMaskedId).map((a) => Number(Buffer.from(a.subarray(12)).readBigUInt64BE()));
   const emitterAddrs = spec.address.filter((a) => !isMaskedId(a)).map((a) => Uint8Array.from([4, 10, ...a]));
-  const q = { fromHeight: from, toHeight: to, tipsetKeyCid, emitterAddrs, emitterIds, topics: spec.topics.map((t) => (t.length ? t : null)) };
+  const q = { fromHeight: from, toHeight: to, tipsetKeyCid, emitterAddrs, emitterIds, topics: spec.topics.map((t) => (t.length ? t : null)), rawOnly: true };
+  const tooMany = new HandlerError('failed to get events for filter: failed to get events for filter from chain indexer: failed to get events: filter matches too many events, try a more restricted filter');
   let events: IndexedEvent[];
   try {
     events = await ctx.deps.index.events({ ...q, limit: maxResults + 1 });
     if (events.length > maxResults) {
       // the cap holds once results span more than one tipset (Lotus); one tipset may exceed it
-      if (new Set(events.map((e) => e.tipset.height)).size > 1) throw new HandlerError('failed to get events for filter: failed to get events for filter from chain indexer: failed to get events: filter matches too many events, try a more restricted filter');
-      events = await ctx.deps.index.events({ ...q, limit: Number.MAX_SAFE_INTEGER });
+      const h = events[0]!.tipset.height;
+      if (events.some((e) => e.tipset.height !== h)) throw tooMany;
+      const whole = await ctx.deps.index.events({ ...q, fromHeight: h, toHeight: h, limit: Number.MAX_SAFE_INTEGER });
+      if (h < q.toHeight && (await ctx.deps.index.events({ ...q, fromHeight: h + 1, limit: 1 })).length > 0) throw tooMany;
+      events = whole;
     }
   } catch (e) {
     if (e instanceof HandlerError) throw e;

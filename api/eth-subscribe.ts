@@ -23,9 +23,10 @@ import { S } from './schemas.js';
 import type { MethodContext } from './dispatch.js';
 import type { ChainView } from './chain-view.js';
 import { ethTipSet } from './eth-exec.js';
+import { tipSetByEthHash } from './eth-block.js';
 import { blockOf } from './eth-blocks.js';
 import { type EthFilterSpec, eventsForFilter, logsOf, parseBlockRange, parseFilterSpec } from './eth-logs.js';
-import type { CallContext, Channel, ConnectionState } from '../rpc/server.js';
+import { type CallContext, type Channel, type ConnectionState, EVENT_CHANNEL_BUFFER } from '../rpc/server.js';
 import { HandlerError } from '../rpc/errors.js';
 import { IndexRowDeriver } from '../indexer/derive.js';
 import { matchesFilters } from '../indexer/event-rows.js';
@@ -145,9 +146,14 @@ class PolledFilter {
   }
 }
 
+/** lotus-gateway's per-connection cap of filters plus subscriptions. @throws HandlerError */
+function checkCap(conn: ConnectionState): void {
+  if (conn.filters.size + conn.channelCount() >= conn.cap) throw new HandlerError('too many subscriptions and filters per connection');
+}
+
 function addFilter(ctx: MethodContext, call: CallContext, goName: string, make: (feed: EthFeed) => PolledFilter): string {
   const { conn } = connectionOf(call, goName);
-  if (conn.filters.size + conn.channelCount() >= conn.cap) throw new HandlerError('too many subscriptions and filters per connection');
+  checkCap(conn);
   const id = newId();
   conn.filters.set(id, make(feedOf(ctx)));
   return id;
@@ -186,6 +192,8 @@ export const ETH_SUBSCRIBE_METHODS: MethodDef[] = [
     cost: 'heavy',
     source: "follower's head changes + store (blocks, receipts, events)",
     handler: async (ctx, [eventType, params], call) => {
+      // lotus-gateway: a plain HTTP connection has no reverse client for eth_subscription
+      if (!call.connection) throw new HandlerError("EthSubscribe not supported: connection doesn't support callbacks");
       const { conn, open } = connectionOf(call, 'EthSubscribe');
       const feed = feedOf(ctx);
       let spec: EthFilterSpec | null = null;
@@ -199,7 +207,7 @@ export const ETH_SUBSCRIBE_METHODS: MethodDef[] = [
         throw new HandlerError(eventType === 'newPendingTransactions' ? 'unsupported event type: newPendingTransactions (a follower has no mempool)' : `unsupported event type: ${String(eventType)}`);
       }
       const id = newId();
-      const ch: Channel = open({ kind: 'eth', subscription: id });
+      const ch: Channel = open({ kind: 'eth', subscription: id }, EVENT_CHANNEL_BUFFER);
       const remove = spec
         ? feed.add({ kind: 'events', accept: acceptFor(spec), minHeight: 0, maxHeight: -1, send: async (evs) => (await logsOf(ctx, evs)).forEach((l) => ch.send(l)) })
         : feed.add({ kind: 'newHeads', send: (b) => ch.send(b) });
@@ -240,15 +248,20 @@ export const ETH_SUBSCRIBE_METHODS: MethodDef[] = [
     cost: 'heavy',
     source: 'index (events) + head changes',
     handler: async (ctx, [spec], call) => {
-      connectionOf(call, 'EthNewFilter');
+      checkCap(connectionOf(call, 'EthNewFilter').conn);
       const s = spec as EthFilterSpec;
-      const prefill = await logsOf(ctx, await eventsForFilter(ctx, s));
+      const events = await eventsForFilter(ctx, s);
+      const prefill = await logsOf(ctx, events);
       const head = ctx.view.head();
-      const [min, max] = s.blockHash ? [0, -1] : parseBlockRange(head.height - 1, s.fromBlock, s.toBlock, ctx.deps.limits.ethMaxFilterHeightRange ?? 2880);
+      // a blockHash filter covers that tipset only (Lotus: its CID); else the spec's range
+      const only = s.blockHash ? await tipSetByEthHash(ctx, s.blockHash) : null;
+      const [min, max] = only ? [only.height, only.height] : parseBlockRange(head.height - 1, s.fromBlock, s.toBlock, ctx.deps.limits.ethMaxFilterHeightRange ?? 2880);
+      const base = acceptFor(s);
+      const accept = only ? (e: IndexedEvent) => base(e) && e.tipset.key.join() === only.key.join() : base;
       const cap = ctx.deps.limits.ethMaxFilterResults ?? 10_000;
       return addFilter(ctx, call, 'EthNewFilter', (feed) => {
         let f: PolledFilter;
-        const remove = feed.add({ kind: 'events', accept: acceptFor(s), minHeight: min, maxHeight: max, send: async (evs) => f.push(await logsOf(ctx, evs)) });
+        const remove = feed.add({ kind: 'events', accept, minHeight: min, maxHeight: max, send: async (evs) => f.push(await logsOf(ctx, evs)) });
         f = new PolledFilter('event', cap, remove);
         f.push(prefill);
         return f;

@@ -106,6 +106,7 @@ function parseBlockNumberOrHash(v: unknown, fail: (d: string, c?: unknown) => ne
     const o = v as Record<string, unknown>;
     if (o.blockNumber !== undefined && o.blockNumber !== null && o.blockHash !== undefined && o.blockHash !== null) return fail('cannot specify both blockNumber and blockHash');
     if (typeof o.blockNumber === 'string') return { kind: 'number', text: o.blockNumber };
+    if (typeof o.blockNumber === 'number' && Number.isSafeInteger(o.blockNumber) && o.blockNumber >= 0) return { kind: 'number', text: String(o.blockNumber) }; // EthUint64 takes a JSON number
     if (typeof o.blockHash === 'string') return { kind: 'hash', hash: hashOf(o.blockHash), requireCanonical: o.requireCanonical === true };
     return fail('invalid block param');
   }

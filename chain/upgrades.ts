@@ -102,16 +102,22 @@ const GENESIS_NETWORK_VERSION = 0;
 const ALIASES: Readonly<Record<string, string>> = { calibrationnet: 'calibnet' };
 
 /**
- * Network version at an epoch on a known network ('mainnet' | 'calibnet'); the
- * version in force at `height` as Lotus's StateNetworkVersion reports it: the
- * version introduced by the last upgrade whose height is strictly below
- * `height`, or the genesis version (0) when there is none. Throws on an unknown
- * network.
+ * The network version of a devnet: Lotus's 2k build (build/buildconstants/params_2k.go)
+ * sets every upgrade to a negative height, so a devnet runs the newest version from
+ * genesis: here the newest version mainnet has scheduled.
+ */
+export const DEVNET_NETWORK_VERSION = Math.max(...UPGRADE_SCHEDULE.mainnet!.filter(([h]) => h < 9_000_000_000).map(([, v]) => v));
+
+/**
+ * Network version at an epoch as Lotus's StateNetworkVersion reports it: on
+ * mainnet and calibnet the version introduced by the last upgrade whose height is
+ * strictly below `height`, or the genesis version (0) when there is none; on any
+ * other network (a devnet, such as the SYNTHETIC test chain) the newest version.
  */
 export function networkVersionAt(network: string, height: number): number {
   const name = Object.hasOwn(ALIASES, network) ? ALIASES[network]! : network;
   const schedule = Object.hasOwn(UPGRADE_SCHEDULE, name) ? UPGRADE_SCHEDULE[name] : undefined;
-  if (!schedule) throw new Error(`no upgrade schedule for network ${JSON.stringify(network)}`);
+  if (!schedule) return DEVNET_NETWORK_VERSION;
   let version = GENESIS_NETWORK_VERSION;
   for (const [upgradeHeight, upgradeVersion] of schedule) {
     if (height <= upgradeHeight) return version;

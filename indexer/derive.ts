@@ -6,21 +6,21 @@
  * indexTipsetWithParentEvents, chain/index/indexer.go). Used by the leader's head
  * changes and by `import`, so both write the same rows.
  */
-import { LRUCache } from 'lru-cache';
-import type { ChainReader } from '../blockstore/chain-reader.js';
-import { amtValues } from '../chain/amt.js';
-import { eventFromCbor, receiptFromCbor } from '../chain/types.js';
+import { BlockNotFoundError, type ChainReader } from '../blockstore/chain-reader.js';
+import { MissingBlockError, amtValues } from '../chain/amt.js';
+import { DecodeError, eventFromCbor, receiptFromCbor } from '../chain/types.js';
 import type { TipSet } from '../chain/tipset.js';
 import { getActor, idAddress, networkName } from '../chain/state.js';
 import { networkForName } from '../chain/network.js';
 import { ethTxFromSignedMessage, txHash } from '../chain/eth/transaction.js';
 import type { AppliedTipSet, EthTxHashRow, EventRow } from './types.js';
 
-/** Derives AppliedTipSet rows; caches what never changes (chain id, emitters' f4 addresses). */
+/** A block an index row needs is not stored (the snapshot or sync did not bring it), or does not decode. */
+const isMissing = (e: unknown): boolean => e instanceof MissingBlockError || e instanceof BlockNotFoundError || e instanceof DecodeError;
+
+/** Derives AppliedTipSet rows; caches the chain id (it never changes). */
 export class IndexRowDeriver {
   private chainId: number | null = null;
-  /** Actor ID → f4 address bytes (or null): fixed once an actor exists. */
-  private readonly delegated = new LRUCache<number, { addr: Uint8Array | null }>({ max: 100_000 });
 
   /**
    * @param reader the chain as stored
@@ -81,6 +81,8 @@ export class IndexRowDeriver {
   async eventsExecutedBy(ts: TipSet): Promise<{ parent: TipSet; events: EventRow[] } | null> {
     if (ts.height === 0) return null;
     const get = (c: Parameters<typeof this.reader.blockstore.get>[0]) => this.reader.blockstore.get(c);
+    // emitters' f4 addresses at this tipset's state (two forks may give one ID to different actors)
+    const emitters = new Map<number, Uint8Array | null>();
     try {
       const parent = await this.reader.loadTipSet(ts.parents);
       const msgs = await this.reader.messagesForTipset(parent);
@@ -92,22 +94,28 @@ export class IndexRowDeriver {
         if (!r.eventsRoot) continue;
         for (const v of await amtValues(get, r.eventsRoot)) {
           const e = eventFromCbor(v);
-          events.push({ messageIndex: i, messageCid: msgs[i]!.cid, eventIndex: eventIndex++, emitter: e.emitter, emitterAddr: await this.emitterAddr(ts, e.emitter), entries: e.entries });
+          if (!emitters.has(e.emitter)) emitters.set(e.emitter, await this.emitterAddr(ts, e.emitter));
+          events.push({ messageIndex: i, messageCid: msgs[i]!.cid, eventIndex: eventIndex++, emitter: e.emitter, emitterAddr: emitters.get(e.emitter)!, entries: e.entries });
         }
       }
       return { parent, events };
-    } catch {
-      return null; // receipts, events or state not stored
+    } catch (e) {
+      if (isMissing(e)) return null; // receipts, events or the parent not stored: left unindexed
+      throw e; // a store failure: the caller retries the whole head change
     }
   }
 
-  /** The emitter's f4 address at the state that executed its events (ts.ParentState), as Lotus's indexer resolves it. */
+  /**
+   * The emitter's f4 address at the state that executed its events (ts.ParentState), as
+   * Lotus's indexer resolves it; null (the ID address stands) when it has none or the
+   * state is not stored (Lotus falls back to the ID address when LoadActor fails).
+   */
   private async emitterAddr(ts: TipSet, id: number): Promise<Uint8Array | null> {
-    const hit = this.delegated.get(id);
-    if (hit) return hit.addr;
-    const actor = await getActor((c) => this.reader.blockstore.get(c), ts.parentState, idAddress(id));
-    const addr = actor?.delegatedAddress ?? null;
-    this.delegated.set(id, { addr });
-    return addr;
+    try {
+      return (await getActor((c) => this.reader.blockstore.get(c), ts.parentState, idAddress(id)))?.delegatedAddress ?? null;
+    } catch (e) {
+      if (isMissing(e)) return null;
+      throw e;
+    }
   }
 }

@@ -5,7 +5,7 @@ import type pg from 'pg';
 import { CID } from '../chain/cid.js';
 import { type TipSet, type TipSetKey, tipSetKeyBytes, tipSetKeyCid, tipSetKeyFromBytes } from '../chain/tipset.js';
 import type { AppliedTipSet, ChainIndex, EventQuery, HeadRow, IndexedEvent, IndexedTipSet, MessageInclusion } from './types.js';
-import { decodeEntries, encodeEntries, eventTopics } from './event-rows.js';
+import { decodeEntries, encodeEntries, eventTopics, hasRawEntry } from './event-rows.js';
 
 function buf(b: Uint8Array): Buffer {
   return Buffer.from(b.buffer, b.byteOffset, b.byteLength);
@@ -89,8 +89,8 @@ export class PgChainIndex implements ChainIndex {
       const page = events.slice(i, i + 1000);
       const topics = page.map((e) => eventTopics(e.entries));
       await client.query(
-        `INSERT INTO events (tipset_key_cid, height, message_index, event_index, message_cid, emitter_id, emitter_addr, t1, t2, t3, t4, entries, reverted)
-         SELECT $1, $2, * , FALSE FROM unnest($3::int[], $4::int[], $5::bytea[], $6::bigint[], $7::bytea[], $8::bytea[], $9::bytea[], $10::bytea[], $11::bytea[], $12::bytea[])
+        `INSERT INTO events (tipset_key_cid, height, message_index, event_index, message_cid, emitter_id, emitter_addr, t1, t2, t3, t4, entries, has_raw, reverted)
+         SELECT $1, $2, * , FALSE FROM unnest($3::int[], $4::int[], $5::bytea[], $6::bigint[], $7::bytea[], $8::bytea[], $9::bytea[], $10::bytea[], $11::bytea[], $12::bytea[], $13::boolean[])
          ON CONFLICT (tipset_key_cid, message_index, event_index) DO UPDATE SET reverted = FALSE`,
         [
           parent,
@@ -102,6 +102,7 @@ export class PgChainIndex implements ChainIndex {
           page.map((e) => (e.emitterAddr ? buf(e.emitterAddr) : null)),
           ...[0, 1, 2, 3].map((k) => topics.map((t) => (t[k] ? buf(t[k]!) : null))),
           page.map((e) => buf(encodeEntries(e.entries))),
+          page.map((e) => hasRawEntry(e.entries)),
         ],
       );
     }
@@ -121,6 +122,7 @@ export class PgChainIndex implements ChainIndex {
       where.push(cond(values.length));
     };
     if (q.tipsetKeyCid) add((n) => `e.tipset_key_cid = $${n}`, buf(q.tipsetKeyCid.bytes));
+    if (q.rawOnly) where.push('e.has_raw');
     if (q.emitterAddrs && q.emitterAddrs.length > 0) add((n) => `e.emitter_addr = ANY($${n}::bytea[])`, q.emitterAddrs.map(buf));
     if (q.emitterIds && q.emitterIds.length > 0) add((n) => `e.emitter_id = ANY($${n}::bigint[])`, q.emitterIds);
     (q.topics ?? []).forEach((set, i) => {
@@ -133,16 +135,27 @@ export class PgChainIndex implements ChainIndex {
        WHERE ${where.join(' AND ')} ORDER BY e.height, e.message_index, e.event_index LIMIT $${values.length}`,
       values,
     );
-    return r.rows.map((row) => ({
-      tipset: { key: tipSetKeyFromBytes(row.tipset_key), height: Number(row.height) },
-      messageIndex: row.message_index,
-      eventIndex: row.event_index,
-      messageCid: CID.decode(new Uint8Array(row.message_cid)),
-      emitter: Number(row.emitter_id),
-      emitterAddr: row.emitter_addr ? new Uint8Array(row.emitter_addr) : null,
-      entries: decodeEntries(new Uint8Array(row.entries)),
-      reverted: false,
-    }));
+    // rows of one tipset share its key and often a message: decode each once per answer
+    const keys = new Map<string, TipSetKey>();
+    const cids = new Map<string, CID>();
+    return r.rows.map((row) => {
+      const kh = row.tipset_key.toString('latin1');
+      let key = keys.get(kh);
+      if (!key) keys.set(kh, (key = tipSetKeyFromBytes(row.tipset_key)));
+      const mh = row.message_cid.toString('latin1');
+      let messageCid = cids.get(mh);
+      if (!messageCid) cids.set(mh, (messageCid = CID.decode(new Uint8Array(row.message_cid))));
+      return {
+        tipset: { key, height: Number(row.height) },
+        messageIndex: row.message_index,
+        eventIndex: row.event_index,
+        messageCid,
+        emitter: Number(row.emitter_id),
+        emitterAddr: row.emitter_addr ? new Uint8Array(row.emitter_addr) : null,
+        entries: decodeEntries(new Uint8Array(row.entries)),
+        reverted: false,
+      };
+    });
   }
 
   async setHead(ts: TipSet): Promise<void> {

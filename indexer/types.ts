@@ -92,6 +92,8 @@ export interface EventQuery {
   emitterIds?: number[];
   /** Up to 4 positions; a position null or empty matches anything. */
   topics?: Array<Uint8Array[] | null>;
+  /** Only events with at least one raw-codec (0x55) entry: what can be an eth log (Lotus's codec filter). */
+  rawOnly?: boolean;
   /** Stop after this many rows (the caller asks for one more than its cap to detect overflow). */
   limit: number;
 }

@@ -22,7 +22,7 @@ import {
 import type { WebSocket } from 'ws';
 import type { Logger } from '../common/logger.js';
 import type { Metrics } from '../common/metrics.js';
-import { InvalidParamsError, InvalidRequestError, LimitExceededError, MethodNotFoundError, ParseError, RpcError } from './errors.js';
+import { HandlerError, InvalidParamsError, InvalidRequestError, LimitExceededError, MethodNotFoundError, ParseError, RpcError } from './errors.js';
 
 /**
  * A channel value already rendered as JSON, for values sent to many channels at
@@ -65,9 +65,17 @@ export interface ConnectionState {
   channelCount(): number;
 }
 
+/**
+ * Unsent values an event subscription (eth_subscribe, SubscribeActorEventsRaw) may
+ * queue before it is closed as slow: Lotus's per-subscription queue (20000); the byte
+ * bound of the connection applies too. ChainNotify keeps go-jsonrpc's 16.
+ */
+export const EVENT_CHANNEL_BUFFER = 20_000;
+
 /** Per-call context. `openChannel` and `connection` exist only on WebSocket connections. */
 export interface CallContext {
-  openChannel?: (frame?: ChannelFrame) => Channel;
+  /** Open a channel; `buffer`: unsent values allowed before it is closed as slow (default 16). */
+  openChannel?: (frame?: ChannelFrame, buffer?: number) => Channel;
   connection?: ConnectionState;
   /** Client address, for logs and limits. */
   remote?: string;
@@ -287,12 +295,13 @@ export class RpcServer {
       const ctx: CallContext = {
         remote,
         connection,
-        openChannel: (frame: ChannelFrame = { kind: 'xrpc' }) => {
-          // lotus-gateway caps filters/subscriptions per connection (16)
+        openChannel: (frame: ChannelFrame = { kind: 'xrpc' }, buffer = this.channelBuffer) => {
+          // lotus-gateway caps filters/subscriptions per connection (16); for eth ones its error is code 1
           if (channels.size + connection.filters.size >= this.maxChannels) {
-            throw new LimitExceededError(frame.kind === 'eth' ? 'too many subscriptions and filters per connection' : `too many subscriptions on this connection (limit ${this.maxChannels})`);
+            if (frame.kind === 'eth') throw new HandlerError('too many subscriptions and filters per connection');
+            throw new LimitExceededError(`too many subscriptions on this connection (limit ${this.maxChannels})`);
           }
-          const ch = new ChannelImpl(nextChannel++, sendRaw, this.channelBuffer, this.maxBufferedBytes / 4, frame);
+          const ch = new ChannelImpl(nextChannel++, sendRaw, buffer, this.maxBufferedBytes / 4, frame);
           channels.set(ch.id, ch);
           this.opts.metrics?.subscribers.inc();
           ch.onClose(() => {

@@ -211,10 +211,11 @@ export async function generateFevmChain(opts: SynthOptions = {}): Promise<SynthC
   if (!Number.isInteger(epochs) || epochs < 8) throw new Error(`epochs must be an integer ≥ 8, got ${epochs}`);
   const forkDepth = Math.min(opts.forkDepth ?? 3, epochs - 6);
   const token = await compileContract('Token.sol', 'Token');
-  const main = await runModel(opts, token, epochs, null);
-  const forkFrom = epochs - forkDepth + 1;
-  const fork = forkDepth > 0 ? await runModel({ ...opts, onTipSet: undefined }, token, epochs + 1, forkFrom) : null;
+  // null rounds are those of the main branch, on both (the fork's extra tipset is never null)
   const nullRounds = [...new Set(opts.nullRounds ?? [9, 10, 23])].filter((h) => h > 0 && h < epochs - 1).sort((a, b) => a - b);
+  const main = await runModel({ ...opts, nullRounds }, token, epochs, null);
+  const forkFrom = epochs - forkDepth + 1;
+  const fork = forkDepth > 0 ? await runModel({ ...opts, nullRounds, onTipSet: undefined }, token, epochs + 1, forkFrom) : null;
   const manifest: SynthManifest = {
     chainId: SYNTH_CHAIN_ID,
     networkName: SYNTH_NETWORK_NAME,

@@ -12,8 +12,8 @@ import { type EthAddress, ethAddressString } from './address.js';
 
 /** A quantity: `0x0`, else `0x` + lower-case hex without leading zeros (EthUint64, EthBigInt). */
 export const qty = (n: number | bigint): string => `0x${n.toString(16)}`;
-/** Data: `0x` + lower-case hex (`0x` when empty) (EthBytes). */
-export const data = (b: Uint8Array): string => `0x${Buffer.from(b).toString('hex')}`;
+/** Data: `0x` + lower-case hex (`0x` when empty) (EthBytes). A view, not a copy, of the bytes is hex-encoded. */
+export const data = (b: Uint8Array): string => `0x${Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex')}`;
 /** A 32-byte hash (EthHash). */
 export const hash32 = (b: Uint8Array): string => data(b);
 
@@ -201,15 +201,19 @@ export function ethLogJson(l: LogInput): EthLogJson {
 }
 
 /**
- * An event's log form (ethtypes.EthLogFromEvent): raw-codec entries only; `t1`…`t4`
- * are 32-byte topics without gaps, `d` the data; anything else drops the event (null).
+ * An event's log form (ethtypes.EthLogFromEvent over the raw-codec entries Lotus's
+ * index query returns): `t1`…`t4` are 32-byte topics without gaps, `d` the data, other
+ * keys are ignored; a malformed topic or a repeated key drops the event (null), and so
+ * does an event with no raw entry.
  */
 export function logFromEntries(entries: Array<{ key: string; codec: number; value: Uint8Array }>): { topics: Uint8Array[]; data: Uint8Array } | null {
   const topics: Array<Uint8Array | undefined> = [];
   let d: Uint8Array | null = null;
   let count = 0;
+  let raw = 0;
   for (const e of entries) {
-    if (e.codec !== 0x55) return null;
+    if (e.codec !== 0x55) continue;
+    raw++;
     const m = /^t([1-4])$/.exec(e.key);
     if (m) {
       const i = Number(m[1]) - 1;
@@ -221,6 +225,7 @@ export function logFromEntries(entries: Array<{ key: string; codec: number; valu
       d = e.value;
     }
   }
+  if (raw === 0) return null;
   for (let i = 0; i < count; i++) if (!topics[i]) return null;
   return { topics: topics.slice(0, count) as Uint8Array[], data: d ?? new Uint8Array(0) };
 }

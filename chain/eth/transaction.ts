@@ -197,8 +197,12 @@ export function toFilecoinMessage(tx: Eth1559Tx, chainId = MAINNET_CHAIN_ID): Et
 /** Lotus EthTransactionFromSignedFilecoinMessage refused a message; the text is Lotus's. */
 export class NotAnEthTransactionError extends Error {}
 
-/** Decode params that must be one CBOR byte string (cbg.ReadByteArray), as Lotus does for eth txs. */
-export function decodeCborByteString(params: Uint8Array): Uint8Array {
+/**
+ * Decode params that are one CBOR byte string (cbg.ReadByteArray). `strict` (eth
+ * transactions, Lotus ethTxArgsFromUnsignedFilecoinMessage): nothing may follow it and
+ * it may not be empty; lenient (native messages, Lotus decodePayload): both allowed.
+ */
+export function decodeCborByteString(params: Uint8Array, strict = true): Uint8Array {
   if (params.length === 0) return new Uint8Array(0);
   const major = params[0]! >> 5;
   const info = params[0]! & 0x1f;
@@ -208,8 +212,8 @@ export function decodeCborByteString(params: Uint8Array): Uint8Array {
   if (info < 24) len = info;
   else for (let i = 1; i < head; i++) len = len * 256 + params[i]!;
   if (params.length < head + len) throw new NotAnEthTransactionError('failed to read params byte array: unexpected EOF');
-  if (params.length > head + len) throw new NotAnEthTransactionError('extra data found in params');
-  if (len === 0) throw new NotAnEthTransactionError('non-empty params encode empty byte array');
+  if (strict && params.length > head + len) throw new NotAnEthTransactionError('extra data found in params');
+  if (strict && len === 0) throw new NotAnEthTransactionError('non-empty params encode empty byte array');
   return params.subarray(head, head + len);
 }
 

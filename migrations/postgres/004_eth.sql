@@ -24,6 +24,7 @@ CREATE TABLE IF NOT EXISTS events (
   t3             BYTEA,
   t4             BYTEA,
   entries        BYTEA NOT NULL,    -- dag-cbor [[flags, key, codec, value]…], verbatim
+  has_raw        BOOLEAN NOT NULL,  -- some entry has the raw codec: the event can be an eth log
   reverted       BOOLEAN NOT NULL DEFAULT FALSE,
   PRIMARY KEY (tipset_key_cid, message_index, event_index)
 );

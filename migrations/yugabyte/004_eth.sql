@@ -19,6 +19,7 @@ CREATE TABLE IF NOT EXISTS events (
   t3             BYTEA,
   t4             BYTEA,
   entries        BYTEA NOT NULL,
+  has_raw        BOOLEAN NOT NULL,
   reverted       BOOLEAN NOT NULL DEFAULT FALSE,
   PRIMARY KEY ((tipset_key_cid) HASH, message_index ASC, event_index ASC)
 ) SPLIT INTO 8 TABLETS;

@@ -100,3 +100,30 @@ test("malformed transactions and addresses get Lotus's messages", () => {
   assert.equal(ethAddressString(ethAddressFromFilecoin(addressFromString('f01004'), 'f01004')), '0xff000000000000000000000000000000000003ec');
   assert.equal(addressToString(ethAddressToFilecoin(parseEthAddress('0xff000000000000000000000000000000000003ec')), 'f'), 'f01004');
 });
+
+test('12,207 real InvokeEVM messages to f410 addresses (2023 mpool): the eth transaction they carry maps back to the same recipient, method and params, and a native-message EthTx gets their calldata', async () => {
+  const { gunzipSync } = await import('node:zlib');
+  const { parseMessageJson } = await import('../../chain/json.js');
+  const { decodeCborByteString, ethTxFromSignedMessage } = await import('../../chain/eth/transaction.js');
+  const { ethTxJsonFromNative } = await import('../../chain/eth/json.js');
+  const text = gunzipSync(readFileSync(fixture('json', 'mainnet-2023-mpool-messages.json.gz'))).toString('utf8');
+  const objects = JSON.parse(`[${text.trim().replace(/\}\s*\{/g, '},{')}]`) as Array<{ Message: Record<string, unknown> }>;
+  let n = 0;
+  for (const { Message: j } of objects) {
+    const msg = parseMessageJson(j);
+    if (BigInt(msg.method) !== METHOD_INVOKE_CONTRACT || msg.to[0] !== 4) continue;
+    const input = decodeCborByteString(msg.params);
+    const to = ethAddressFromFilecoin(msg.to, String(j.To));
+    const back = toFilecoinMessage({ chainId: 314, nonce: msg.nonce, to, value: msg.value, maxFeePerGas: msg.gasFeeCap, maxPriorityFeePerGas: msg.gasPremium, gasLimit: msg.gasLimit, input, v: 0n, r: 0n, s: 0n });
+    assert.deepEqual([Buffer.from(back.to).toString('hex'), back.method, Buffer.from(back.params).toString('hex')], [Buffer.from(msg.to).toString('hex'), METHOD_INVOKE_CONTRACT, Buffer.from(msg.params).toString('hex')]);
+    // signed with a delegated signature it would be this EIP-1559 transaction (when the sender is an f410)
+    if (msg.from[0] === 4) {
+      const tx = ethTxFromSignedMessage({ message: msg, signature: { type: 3, data: new Uint8Array(65) } }, 314);
+      assert.deepEqual([ethAddressString(tx.to!), tx.nonce, tx.input.length], [ethAddressString(to), msg.nonce, input.length]);
+    }
+    const native = ethTxJsonFromNative({ chainId: 314, hash: new Uint8Array(32), from: new Uint8Array(20), to, decodedInput: input, message: msg }, null);
+    assert.equal(native.input, `0x${Buffer.from(input).toString('hex')}`);
+    n++;
+  }
+  assert.equal(n, 12207);
+});

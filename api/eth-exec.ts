@@ -96,31 +96,27 @@ async function executor(ctx: MethodContext, ts: TipSet): Promise<TipSet | null> 
  * @throws HandlerError when `ts` has not been executed on the follower's chain.
  */
 export async function stateAfter(ctx: MethodContext, ts: TipSet): Promise<CID> {
+  return (await executorOrFail(ctx, ts)).parentState;
+}
+
+/** The executor of `ts`. @throws HandlerError when there is none on the follower's chain */
+async function executorOrFail(ctx: MethodContext, ts: TipSet): Promise<TipSet> {
   let child: TipSet | null;
   try {
     child = await executor(ctx, ts);
   } catch (e) {
     throw readError(e, `failed to load the executing tipset: ${loadErr(e)}`);
   }
-  if (!child) throw notExecuted(ts);
-  return child.parentState;
+  if (!child) throw new HandlerError(`tipset at height ${ts.height} has not been executed yet (its receipts are written with the next tipset; the newest executed block is 'latest')`);
+  return child;
 }
-
-const notExecuted = (ts: TipSet): HandlerError =>
-  new HandlerError(`tipset at height ${ts.height} has not been executed yet (its receipts are written with the next tipset; the newest executed block is 'latest')`);
 
 /**
  * The eth view of an executed tipset.
  * @throws HandlerError `tipset at height N has not been executed yet …` for the head or a tipset with no canonical child.
  */
 export async function ethTipSet(ctx: MethodContext, ts: TipSet): Promise<EthTipSet> {
-  let child: TipSet | null;
-  try {
-    child = await executor(ctx, ts);
-  } catch (e) {
-    throw readError(e, `failed to load the executing tipset: ${loadErr(e)}`);
-  }
-  if (!child) throw notExecuted(ts);
+  const child = await executorOrFail(ctx, ts);
   let cache = converted.get(ctx.view);
   // bounded by an estimate of the JSON each entry holds (about 1 KB per transaction, 0.5 KB per log)
   if (!cache) converted.set(ctx.view, (cache = new LRUCache({ maxSize: 64 << 20, sizeCalculation: (e) => 1024 + e.txs.length * 1024 + e.logs.length * 512 })));

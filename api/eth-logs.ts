@@ -73,24 +73,16 @@ function hexEpoch(s: string): number | null {
  * @throws HandlerError with Lotus's texts; LimitExceededError past `maxRange`.
  */
 export function parseBlockRange(heaviest: number, from: string | undefined, to: string | undefined, maxRange: number): [number, number] {
-  let min: number;
-  if (from === undefined || from === 'latest' || from === '') min = heaviest;
-  else if (from === 'earliest') min = 0;
-  else {
-    if (!from.startsWith('0x')) throw new HandlerError('failed to get events for filter: failed to parse eth filter spec: FromBlock is not a hex');
-    const e = hexEpoch(from);
+  const bound = (v: string | undefined, open: number, what: 'FromBlock' | 'ToBlock'): number => {
+    if (v === undefined || v === 'latest' || v === '') return open;
+    if (v === 'earliest') return 0;
+    if (!v.startsWith('0x')) throw new HandlerError(`failed to get events for filter: failed to parse eth filter spec: ${what} is not a hex`);
+    const e = hexEpoch(v);
     if (e === null) throw new HandlerError('failed to get events for filter: failed to parse eth filter spec: invalid epoch');
-    min = e;
-  }
-  let max: number;
-  if (to === undefined || to === 'latest' || to === '') max = -1;
-  else if (to === 'earliest') max = 0;
-  else {
-    if (!to.startsWith('0x')) throw new HandlerError('failed to get events for filter: failed to parse eth filter spec: ToBlock is not a hex');
-    const e = hexEpoch(to);
-    if (e === null) throw new HandlerError('failed to get events for filter: failed to parse eth filter spec: invalid epoch');
-    max = e;
-  }
+    return e;
+  };
+  const min = bound(from, heaviest, 'FromBlock');
+  const max = bound(to, -1, 'ToBlock');
   const exceeded = (got: number): LimitExceededError => new LimitExceededError(`block range exceeds maximum of ${maxRange} (got ${got})`);
   if (max === -1) {
     if (heaviest - min > maxRange) throw exceeded(heaviest - min);

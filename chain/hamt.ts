@@ -40,15 +40,16 @@ function parseNode(v: unknown): { bitfield: Uint8Array; pointers: unknown[] } {
   return { bitfield: v[0], pointers: v[1] };
 }
 
-function bitSet(bitfield: Uint8Array, idx: number): boolean {
+/** Whether slot `idx` is set in a node's big-endian bitfield (HAMT and KAMT). */
+export function bitSet(bitfield: Uint8Array, idx: number): boolean {
   const byteFromEnd = idx >> 3;
   const i = bitfield.length - 1 - byteFromEnd;
   if (i < 0) return false;
   return ((bitfield[i]! >> (idx & 7)) & 1) === 1;
 }
 
-/** Number of set bits below `idx`: the pointer's position in the node. */
-function rank(bitfield: Uint8Array, idx: number): number {
+/** Number of set bits below `idx`: the pointer's position in the node (HAMT and KAMT). */
+export function rank(bitfield: Uint8Array, idx: number): number {
   let n = 0;
   for (let j = 0; j < idx; j++) if (bitSet(bitfield, j)) n++;
   return n;
@@ -129,8 +130,8 @@ export interface BuiltHamt {
   blocks: Array<{ cid: CID; bytes: Uint8Array }>;
 }
 
-/** Minimal big-endian bytes of a bitmap (go `big.Int.Bytes()`: empty for 0). */
-function bitfieldBytes(slots: number[]): Uint8Array {
+/** Minimal big-endian bytes of a bitmap of set slots (go `big.Int.Bytes()`: empty for 0); HAMT and KAMT nodes share it. */
+export function bitfieldBytes(slots: number[]): Uint8Array {
   let v = 0n;
   for (const s of slots) v |= 1n << BigInt(s);
   if (v === 0n) return new Uint8Array(0);

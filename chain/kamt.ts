@@ -15,6 +15,7 @@
 import { CID, cborCid, compareBytes, decodeCbor, encodeCbor } from './cid.js';
 import { DecodeError } from './types.js';
 import { type BlockGetter, MissingBlockError } from './amt.js';
+import { bitSet, bitfieldBytes, rank } from './hamt.js';
 
 /** A KAMT's shape parameters (fvm_ipld_kamt Config). */
 export interface KamtConfig {
@@ -54,17 +55,6 @@ function bitsAt(bytes: Uint8Array, at: number, n: number): number {
     v = v * 2 + ((bytes[bit >> 3]! >> (7 - (bit & 7))) & 1);
   }
   return v;
-}
-
-function bitSet(bitfield: Uint8Array, idx: number): boolean {
-  const i = bitfield.length - 1 - (idx >> 3);
-  return i >= 0 && ((bitfield[i]! >> (idx & 7)) & 1) === 1;
-}
-
-function rank(bitfield: Uint8Array, idx: number): number {
-  let n = 0;
-  for (let j = 0; j < idx; j++) if (bitSet(bitfield, j)) n++;
-  return n;
 }
 
 type Pointer = { kvs: Array<[Uint8Array, Uint8Array]> } | { link: CID; extLen: number; extPath: Uint8Array };
@@ -140,14 +130,6 @@ export async function kamtEntries(get: BlockGetter, root: CID): Promise<Array<[U
 export interface BuiltKamt {
   root: CID;
   blocks: Array<{ cid: CID; bytes: Uint8Array }>;
-}
-
-function bitfieldBytes(slots: number[]): Uint8Array {
-  let v = 0n;
-  for (const s of slots) v |= 1n << BigInt(s);
-  if (v === 0n) return new Uint8Array(0);
-  const hex = v.toString(16);
-  return Uint8Array.from(Buffer.from(hex.length % 2 ? `0${hex}` : hex, 'hex'));
 }
 
 /** Bits [from, from+len) of `key`, packed MSB first (ext.rs ExtensionBuilder). */

@@ -18,8 +18,8 @@ import type { ChainMessage } from '../blockstore/chain-reader.js';
 import type { MessageReceipt } from '../chain/types.js';
 import { getActor, idOf, lookupId } from '../chain/state.js';
 import { type EthAddress, EAM_ACTOR_ID, ethAddressFromActorId, ethAddressFromFilecoin, isMaskedId } from '../chain/eth/address.js';
-import { METHOD_CREATE_EXTERNAL, METHOD_INVOKE_CONTRACT, decodeCborByteString, ethTxFromSignedMessage, txHash } from '../chain/eth/transaction.js';
-import { type EthTxJson, type LogInput, REVERTED_ETH_ADDRESS, ethTxJsonFrom1559, ethTxJsonFromNative, logFromEntries, logsBloom } from '../chain/eth/json.js';
+import { METHOD_CREATE_EXTERNAL, METHOD_INVOKE_CONTRACT, decodeCborByteString, ethTransactionFromSignedMessage, ethTransactionHash } from '../chain/eth/transaction.js';
+import { type EthTxJson, type LogInput, REVERTED_ETH_ADDRESS, ethTxJsonFrom1559, ethTxJsonFromLegacy, ethTxJsonFromNative, logFromEntries, logsBloom } from '../chain/eth/json.js';
 import { HandlerError } from '../rpc/errors.js';
 import type { MethodContext } from './dispatch.js';
 import type { ChainView } from './chain-view.js';
@@ -70,11 +70,11 @@ export async function lookupEthAddress(ctx: MethodContext, addr: Uint8Array, sta
   return ethAddressFromActorId(BigInt(idOf(id)));
 }
 
-/** The eth hash of a message: keccak of its EIP-1559 form for delegated signatures, else its CID's digest. */
+/** The eth hash of a message: keccak of its eth form (EIP-1559 or legacy) for delegated signatures, else its CID's digest. */
 export function messageEthHash(m: ChainMessage, chainId: number): Uint8Array {
   if (m.signed?.signature.type === 3) {
     try {
-      return txHash(ethTxFromSignedMessage(m.signed, chainId));
+      return ethTransactionHash(ethTransactionFromSignedMessage(m.signed, chainId));
     } catch {
       /* not convertible: Lotus falls back to the CID */
     }
@@ -166,13 +166,14 @@ export async function ethTipSet(ctx: MethodContext, ts: TipSet): Promise<EthTipS
 /** The EthTx of one message at a position (newEthTxFromSignedMessage). @throws HandlerError with Lotus's conversion texts */
 export async function ethTx(ctx: MethodContext, chainId: number, m: ChainMessage, state: CID, pos: { blockHash: Uint8Array; blockNumber: number; index: number } | null): Promise<EthTxJson> {
   if (m.signed?.signature.type === 3) {
-    let tx;
+    let t;
     try {
-      tx = ethTxFromSignedMessage(m.signed, chainId);
+      t = ethTransactionFromSignedMessage(m.signed, chainId);
     } catch (e) {
       throw new HandlerError((e as Error).message, e);
     }
-    return ethTxJsonFrom1559(tx, m.message.from.subarray(2), pos);
+    const from = m.message.from.subarray(2);
+    return t.type === 2 ? ethTxJsonFrom1559(t.tx, from, pos) : ethTxJsonFromLegacy(t.tx, from, pos);
   }
   const msg = m.message;
   const from = await lookupEthAddress(ctx, msg.from, state);

@@ -96,18 +96,36 @@ export function parseBlockRange(heaviest: number, from: string | undefined, to: 
 /** Eth hashes of messages by CID, per view (a message's hash never changes). */
 const txHashes = new WeakMap<ChainView, LRUCache<string, Uint8Array>>();
 
-async function txHashOf(ctx: MethodContext, c: CID, chainId: number): Promise<Uint8Array | null> {
+/**
+ * The eth hashes of the messages behind `cids`, by CID string: cached ones from the
+ * cache, the rest from one batched store read (a message that cannot be loaded has
+ * none, and Lotus skips its logs).
+ */
+async function txHashesOf(ctx: MethodContext, cids: CID[], chainId: number): Promise<Map<string, Uint8Array>> {
   let cache = txHashes.get(ctx.view);
   if (!cache) txHashes.set(ctx.view, (cache = new LRUCache({ max: 100_000 })));
-  const k = c.toString();
-  const hit = cache.get(k);
-  if (hit) return hit;
-  const b = await ctx.view.block(c);
-  if (!b) return null; // Lotus skips a log whose message cannot be loaded
-  const m = decodeChainMessage(b);
-  const h = messageEthHash({ cid: c, message: m.message, signed: m.signed }, chainId);
-  cache.set(k, h);
-  return h;
+  const out = new Map<string, Uint8Array>();
+  const missing: CID[] = [];
+  for (const c of cids) {
+    const k = c.toString();
+    if (out.has(k)) continue;
+    const hit = cache.get(k);
+    if (hit) out.set(k, hit);
+    else missing.push(c);
+  }
+  for (let i = 0; i < missing.length; i += 500) {
+    const page = missing.slice(i, i + 500);
+    const blocks = await ctx.deps.reader.blockstore.getMany(page);
+    page.forEach((c, j) => {
+      const b = blocks[j];
+      if (!b) return;
+      const m = decodeChainMessage(b);
+      const h = messageEthHash({ cid: c, message: m.message, signed: m.signed }, chainId);
+      cache.set(c.toString(), h);
+      out.set(c.toString(), h);
+    });
+  }
+  return out;
 }
 
 /** Logs of indexed events (ethFilterLogsFromEvents): events that are not EVM-shaped are left out. */
@@ -117,13 +135,13 @@ export async function logsOf(ctx: MethodContext, events: IndexedEvent[]): Promis
   // per answer: one block hash per tipset, one address per emitter, one tx hash per message
   const blockHashes = new Map<string, Uint8Array>();
   const addresses = new Map<number, Uint8Array>();
-  let lastMsg = '';
-  let lastHash: Uint8Array | null = null;
+  const distinct = new Map<string, CID>();
+  for (const e of events) distinct.set(e.messageCid.toString(), e.messageCid);
+  const hashes = await txHashesOf(ctx, [...distinct.values()], chainId);
   for (const e of events) {
     const l = logFromEntries(e.entries);
     if (!l) continue;
-    const mk = e.messageCid.toString();
-    if (mk !== lastMsg) [lastMsg, lastHash] = [mk, await txHashOf(ctx, e.messageCid, chainId)];
+    const lastHash = hashes.get(e.messageCid.toString());
     if (!lastHash) continue;
     let address = addresses.get(e.emitter);
     if (!address) {

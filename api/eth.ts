@@ -20,7 +20,7 @@ import type { MethodContext } from './dispatch.js';
 import type { TipSet } from '../chain/tipset.js';
 import { loadErr, readError } from './chain-view.js';
 import { networkVersionAt } from '../chain/upgrades.js';
-import { ethTxFromSignedMessage, txHash } from '../chain/eth/transaction.js';
+import { ethTransactionFromSignedMessage, ethTransactionHash } from '../chain/eth/transaction.js';
 
 /** An eth quantity: `0x` + hex without leading zeros. */
 export function ethQuantity(n: number): string {
@@ -131,7 +131,7 @@ export const ETH_METHODS: MethodDef[] = [
     name: 'Filecoin.EthGetTransactionHashByCid',
     namespace: 'Eth',
     aliases: ['eth_getTransactionHashByCid'],
-    summary: "The eth transaction hash of a stored message: keccak-256 of its EIP-1559 form for a delegated signature, else the digest of its CID (secp: the signed message's; BLS: the message's); null when no such message is stored.",
+    summary: "The eth transaction hash of a stored message: keccak-256 of its eth form (EIP-1559 or legacy) for a delegated signature, else the digest of its CID (secp: the signed message's; BLS: the message's); null when no such message is stored.",
     params: [P.cid('cid')],
     result: S.nullable(S.EthHash),
     answer: 'served',
@@ -143,7 +143,7 @@ export const ETH_METHODS: MethodDef[] = [
       // delegated: keccak of the EIP-1559 form; secp: the signed CID's digest; BLS: the message CID's (Lotus ethTxHashFromSignedMessage)
       if (m.signed?.signature.type === SigType.Delegated) {
         try {
-          return ethHashString(txHash(ethTxFromSignedMessage(m.signed, await ethChainId(ctx))));
+          return ethHashString(ethTransactionHash(ethTransactionFromSignedMessage(m.signed, await ethChainId(ctx))));
         } catch (e) {
           throw new HandlerError(`failed to convert from signed message: ${(e as Error).message}`, e);
         }

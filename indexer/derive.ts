@@ -12,7 +12,7 @@ import { DecodeError, eventFromCbor, receiptFromCbor } from '../chain/types.js';
 import type { TipSet } from '../chain/tipset.js';
 import { getActor, idAddress, networkName } from '../chain/state.js';
 import { networkForName } from '../chain/network.js';
-import { ethTxFromSignedMessage, txHash } from '../chain/eth/transaction.js';
+import { ethTransactionFromSignedMessage, ethTransactionHash } from '../chain/eth/transaction.js';
 import type { AppliedTipSet, EthTxHashRow, EventRow } from './types.js';
 
 /** A block an index row needs is not stored (the snapshot or sync did not bring it), or does not decode. */
@@ -51,9 +51,9 @@ export class IndexRowDeriver {
       if (chainId !== null) {
         for (const m of delegatedMsgs) {
           try {
-            ethTxHashes.push({ txHash: txHash(ethTxFromSignedMessage(m.signed!, chainId)), messageCid: m.cid });
+            ethTxHashes.push({ txHash: ethTransactionHash(ethTransactionFromSignedMessage(m.signed!, chainId)), messageCid: m.cid });
           } catch {
-            /* not convertible (e.g. a legacy-signature tx): Lotus indexes no hash either */
+            /* not an eth transaction (a malformed one): Lotus indexes no hash either */
           }
         }
       }

@@ -34,7 +34,7 @@ import { TipSet, type TipSetKey } from '../chain/tipset.js';
 import { ChainReader } from '../blockstore/chain-reader.js';
 import { MemoryBlockstore } from '../blockstore/memory.js';
 import type { Block } from '../blockstore/types.js';
-import { type Eth1559Tx, delegatedSignature, toFilecoinMessage, txHash, unsignedRlp, METHOD_INVOKE_CONTRACT } from '../chain/eth/transaction.js';
+import { type Eth1559Tx, type EthLegacyTx, LEGACY_155_PREFIX, LEGACY_HOMESTEAD_PREFIX, delegatedSignature, legacySignedRlp, legacyUnsignedRlp, toFilecoinMessage, txHash, unsignedRlp, METHOD_INVOKE_CONTRACT } from '../chain/eth/transaction.js';
 import { compileContract, type CompiledContract } from './solidity.js';
 import { EvmWorld, type EvmLog } from './evm.js';
 
@@ -95,7 +95,7 @@ export interface SynthTx {
   from: string;
   /** Eth address of the recipient, null for a creation. */
   to: string | null;
-  kind: 'create' | 'transfer' | 'approve' | 'note' | 'noteBatch' | 'value' | 'native-send' | 'revert';
+  kind: 'create' | 'transfer' | 'approve' | 'note' | 'noteBatch' | 'value' | 'native-send' | 'revert' | 'legacy155' | 'homestead';
   exitCode: number;
   gasUsed: number;
   logs: Array<{ address: string; topics: string[]; data: string }>;
@@ -367,7 +367,8 @@ async function runModel(opts: SynthOptions, token: CompiledContract, epochs: num
         out.push(transfer(2, ethOf(0), 10n ** 30n, 'revert'), transfer(1, ethOf(2), amount / 2n));
         break;
       default:
-        out.push(transfer(2, ethOf(1), FIL));
+        // legacy (type 0) transactions: EIP-155 at heights ≡ 5 (mod 12), Homestead (no chain id) at ≡ 11
+        out.push(transfer(2, ethOf(1), FIL, h % 12 === 5 ? 'legacy155' : 'homestead'));
     }
     const extra = opts.eventsPerEpoch ?? 0;
     for (let done = 0; done < extra; done += 500) {
@@ -377,7 +378,24 @@ async function runModel(opts: SynthOptions, token: CompiledContract, epochs: num
     return out;
   };
 
+  const signLegacy = (keyIdx: number, p: PlannedTx): { smsg: SignedMessage; hash: Uint8Array } => {
+    const nonce = keyNonce[keyIdx]!++;
+    const eip155 = p.kind === 'legacy155';
+    const unsigned = { chainId: eip155 ? SYNTH_CHAIN_ID : 0, nonce, to: p.to, value: p.value, gasPrice: 2_000_000_000n, gasLimit: 40_000_000, input: p.input };
+    const sig = secp256k1.sign(keccak_256(legacyUnsignedRlp(unsigned)), ethKeys[keyIdx]!, { prehash: false, format: 'recovered' });
+    const v = BigInt(sig[0]!) + (eip155 ? 35n + 2n * BigInt(SYNTH_CHAIN_ID) : 27n);
+    const tx: EthLegacyTx = { ...unsigned, v, r: BigInt(hex(sig.subarray(1, 33))), s: BigInt(hex(sig.subarray(33, 65))) };
+    // Lotus's legacy signature layout: prefix (0x01 Homestead, 0x02 EIP-155) ‖ r ‖ s ‖ v
+    const vHex = v.toString(16);
+    const vBytes = Uint8Array.from(Buffer.from(vHex.length % 2 ? `0${vHex}` : vHex, 'hex'));
+    const data = concat(Uint8Array.from([eip155 ? LEGACY_155_PREFIX : LEGACY_HOMESTEAD_PREFIX]), sig.subarray(1, 33), sig.subarray(33, 65), vBytes);
+    const fm = toFilecoinMessage({ chainId: SYNTH_CHAIN_ID, nonce, to: p.to, value: p.value, maxFeePerGas: tx.gasPrice, maxPriorityFeePerGas: tx.gasPrice, gasLimit: tx.gasLimit, input: p.input, v: 0n, r: 0n, s: 0n }, SYNTH_CHAIN_ID);
+    const message: Message = { version: 0, to: fm.to, from: delegatedAddr(ethOf(keyIdx)), nonce, value: p.value, gasLimit: tx.gasLimit, gasFeeCap: tx.gasPrice, gasPremium: tx.gasPrice, method: Number(fm.method), params: fm.params };
+    return { smsg: { message, signature: { type: SigType.Delegated, data } }, hash: keccak_256(legacySignedRlp(tx)) };
+  };
+
   const signEth = (keyIdx: number, p: PlannedTx): { smsg: SignedMessage; hash: Uint8Array } => {
+    if (p.kind === 'legacy155' || p.kind === 'homestead') return signLegacy(keyIdx, p);
     const nonce = keyNonce[keyIdx]!++;
     const tx: Eth1559Tx = {
       chainId: SYNTH_CHAIN_ID,

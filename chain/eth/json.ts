@@ -7,7 +7,7 @@
  * Pure functions: the state lookups they need are done by the caller.
  */
 import { keccak_256 } from '@noble/hashes/sha3.js';
-import { type Eth1559Tx, txHash } from './transaction.js';
+import { type Eth1559Tx, type EthLegacyTx, legacySignedRlp, txHash } from './transaction.js';
 import { type EthAddress, ethAddressString } from './address.js';
 
 /** A quantity: `0x0`, else `0x` + lower-case hex without leading zeros (EthUint64, EthBigInt). */
@@ -100,6 +100,27 @@ export function ethTxJsonFrom1559(tx: Eth1559Tx, from: EthAddress, pos: TxPositi
     gas: qty(tx.gasLimit),
     maxFeePerGas: qty(tx.maxFeePerGas),
     maxPriorityFeePerGas: qty(tx.maxPriorityFeePerGas),
+    accessList: null,
+    v: qty(tx.v),
+    r: qty(tx.r),
+    s: qty(tx.s),
+  };
+}
+
+/** The EthTx of a legacy message (EthLegacyHomesteadTxArgs / EthLegacy155TxArgs.ToEthTx): type 0, gasPrice, chain id 0 for Homestead. */
+export function ethTxJsonFromLegacy(tx: EthLegacyTx, from: EthAddress, pos: TxPosition | null): EthTxJson {
+  return {
+    chainId: qty(tx.chainId),
+    nonce: qty(tx.nonce),
+    hash: hash32(keccak_256(legacySignedRlp(tx))),
+    ...position(pos),
+    from: ethAddressString(from),
+    to: tx.to ? ethAddressString(tx.to) : null,
+    value: qty(tx.value),
+    type: '0x0',
+    input: data(tx.input),
+    gas: qty(tx.gasLimit),
+    gasPrice: qty(tx.gasPrice),
     accessList: null,
     v: qty(tx.v),
     r: qty(tx.r),

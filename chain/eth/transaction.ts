@@ -217,45 +217,116 @@ export function decodeCborByteString(params: Uint8Array, strict = true): Uint8Ar
   return params.subarray(head, head + len);
 }
 
-/**
- * The EIP-1559 transaction a delegated-signature SignedMessage carries (Lotus
- * EthTransactionFromSignedFilecoinMessage + ethTxArgsFromUnsignedFilecoinMessage):
- * a CreateExternal to the EAM is a creation (`to` null, input = the init code),
- * an InvokeContract goes to the recipient's eth address, the 65-byte signature is
- * r ‖ s ‖ v. The chain id is the network's (Lotus's build constant).
- * @throws NotAnEthTransactionError with Lotus's texts for any other message
- *   (`unsupported signature length`, `unsupported EAM method`, `invalid methodnum …`, …).
- */
-export function ethTxFromSignedMessage(m: { message: { version: number; to: Uint8Array; from: Uint8Array; nonce: number; value: bigint; gasLimit: number; gasFeeCap: bigint; gasPremium: bigint; method: number; params: Uint8Array }; signature: { type: number; data: Uint8Array } }, chainId: number): Eth1559Tx {
+/** The message fields an eth transaction is read from (a Filecoin Message). */
+type MessageFields = { version: number; to: Uint8Array; from: Uint8Array; nonce: number; value: bigint; gasLimit: number; gasFeeCap: bigint; gasPremium: bigint; method: number; params: Uint8Array };
+type SignedFields = { message: MessageFields; signature: { type: number; data: Uint8Array } };
+
+/** A legacy (type 0) transaction: Homestead (v 27/28, chain id 0) or EIP-155 (v = 2·chainId + 35 or 36). Amounts in attoFIL. */
+export interface EthLegacyTx {
+  /** 0 for Homestead (Lotus EthLegacyHomesteadTxChainID). */
+  chainId: number;
+  nonce: number;
+  to: EthAddress | null;
+  value: bigint;
+  /** attoFIL per gas: the message's GasFeeCap (and GasPremium). */
+  gasPrice: bigint;
+  gasLimit: number;
+  input: Uint8Array;
+  v: bigint;
+  r: bigint;
+  s: bigint;
+}
+
+/** An eth transaction a SignedMessage carries, by type. */
+export type EthTransaction = { type: 2; tx: Eth1559Tx } | { type: 0; tx: EthLegacyTx };
+
+/** Homestead legacy signature: 0x01 ‖ r ‖ s ‖ v (66 bytes). EIP-155: 0x02 ‖ r ‖ s ‖ v (v's minimal bytes). */
+export const LEGACY_HOMESTEAD_PREFIX = 0x01;
+export const LEGACY_155_PREFIX = 0x02;
+
+/** Recipient and input of an eth transaction's message (Lotus getEthParamsAndRecipient and the checks before it). */
+function ethCallOf(m: SignedFields): { to: EthAddress | null; input: Uint8Array } {
   if (m.signature.type !== SIG_TYPE_DELEGATED) throw new NotAnEthTransactionError(`signature is not delegated type, is type: ${m.signature.type}`);
   const msg = m.message;
-  if (msg.version !== 0) throw new NotAnEthTransactionError(`unsupported msg version: ${msg.version}`);
   if (!(msg.from[0] === 4 && msg.from[1] === EAM_ACTOR_ID)) throw new NotAnEthTransactionError('sender was not an eth account');
-  let to: EthAddress | null;
-  let input: Uint8Array;
+  let call: { to: EthAddress | null; input: Uint8Array };
   if (msg.to.length === 2 && msg.to[0] === 0 && msg.to[1] === EAM_ACTOR_ID) {
     if (BigInt(msg.method) !== METHOD_CREATE_EXTERNAL) throw new NotAnEthTransactionError('unsupported EAM method');
-    to = null;
-    input = decodeCborByteString(msg.params);
+    call = { to: null, input: decodeCborByteString(msg.params) };
   } else {
     if (BigInt(msg.method) !== METHOD_INVOKE_CONTRACT) throw new NotAnEthTransactionError(`invalid methodnum ${msg.method}: only allowed method is InvokeContract(${METHOD_INVOKE_CONTRACT}) or CreateExternal(${METHOD_CREATE_EXTERNAL})`);
-    to = ethAddressFromFilecoin(msg.to, 'recipient');
-    input = decodeCborByteString(msg.params);
+    call = { to: ethAddressFromFilecoin(msg.to, 'recipient'), input: decodeCborByteString(msg.params) };
   }
+  if (msg.version !== 0) throw new NotAnEthTransactionError(`unsupported msg version: ${msg.version}`);
+  return { to: call.to, input: Uint8Array.from(call.input) };
+}
+
+const bigOf = (b: Uint8Array): bigint => (b.length === 0 ? 0n : BigInt(`0x${Buffer.from(b).toString('hex')}`));
+
+/** Signature bytes of an EIP-155 legacy transaction on chain `chainId` (Lotus calcEIP155TxSignatureLen). */
+function legacy155Lengths(chainId: number): number[] {
+  return [35n, 36n].map((k) => 66 + uintBytes(BigInt(chainId) * 2n + k).length - 1);
+}
+
+/**
+ * The eth transaction a delegated-signature SignedMessage carries (Lotus
+ * EthTransactionFromSignedFilecoinMessage), chosen by the signature's length: 65 bytes
+ * EIP-1559 (r ‖ s ‖ v); 66 bytes with prefix 0x01 Homestead; the EIP-155 lengths of the
+ * chain with prefix 0x02 EIP-155. A CreateExternal to the EAM is a creation (`to`
+ * null, input = the init code), anything else an InvokeContract of the recipient.
+ * @throws NotAnEthTransactionError with Lotus's texts (`unsupported signature length`,
+ *   `unsupported EAM method`, `invalid methodnum …`, `invalid chain id, expected X, got Y`, …).
+ */
+export function ethTransactionFromSignedMessage(m: SignedFields, chainId: number): EthTransaction {
+  const { to, input } = ethCallOf(m);
+  const msg = m.message;
   const sig = m.signature.data;
-  if (sig.length !== 65) throw new NotAnEthTransactionError('unsupported signature length');
-  const big = (b: Uint8Array): bigint => (b.length === 0 ? 0n : BigInt(`0x${Buffer.from(b).toString('hex')}`));
-  return {
-    chainId,
-    nonce: msg.nonce,
-    to,
-    value: msg.value,
-    maxFeePerGas: msg.gasFeeCap,
-    maxPriorityFeePerGas: msg.gasPremium,
-    gasLimit: msg.gasLimit,
-    input: Uint8Array.from(input),
-    v: BigInt(sig[64]!),
-    r: big(sig.subarray(0, 32)),
-    s: big(sig.subarray(32, 64)),
-  };
+  if (sig.length === 65) {
+    return { type: 2, tx: { chainId, nonce: msg.nonce, to, value: msg.value, maxFeePerGas: msg.gasFeeCap, maxPriorityFeePerGas: msg.gasPremium, gasLimit: msg.gasLimit, input, v: BigInt(sig[64]!), r: bigOf(sig.subarray(0, 32)), s: bigOf(sig.subarray(32, 64)) } };
+  }
+  if (sig.length === 66 || legacy155Lengths(chainId).includes(sig.length)) {
+    const base = { nonce: msg.nonce, to, value: msg.value, gasPrice: msg.gasFeeCap, gasLimit: msg.gasLimit, input, r: bigOf(sig.subarray(1, 33)), s: bigOf(sig.subarray(33, 65)) };
+    if (sig[0] === LEGACY_HOMESTEAD_PREFIX && sig.length === 66) {
+      const v = BigInt(sig[65]!);
+      if (v !== 27n && v !== 28n) throw new NotAnEthTransactionError('failed to initialise signature: legacy homestead transactions only support 27 or 28 for v');
+      return { type: 0, tx: { ...base, chainId: 0, v } };
+    }
+    if (sig[0] === LEGACY_155_PREFIX) {
+      const v = bigOf(sig.subarray(65));
+      const derived = v === 27n || v === 28n ? 0n : (v - 35n) / 2n;
+      if (derived !== BigInt(chainId)) throw new NotAnEthTransactionError(`failed to initialise signature: failed to validate EIP155 chain id: invalid chain id, expected ${chainId}, got ${derived}`);
+      return { type: 0, tx: { ...base, chainId, v } };
+    }
+    throw new NotAnEthTransactionError(`unsupported legacy transaction; first byte of signature is ${sig[0]}`);
+  }
+  throw new NotAnEthTransactionError('unsupported signature length');
+}
+
+/** The signed legacy encoding: RLP(nonce, gasPrice, gasLimit, to, value, input, v, r, s) (Lotus ToRawTxBytesSigned). */
+export function legacySignedRlp(tx: EthLegacyTx): Uint8Array {
+  return RLP.encode([uintBytes(tx.nonce), uintBytes(tx.gasPrice), uintBytes(tx.gasLimit), tx.to ?? new Uint8Array(0), uintBytes(tx.value), tx.input, uintBytes(tx.v), uintBytes(tx.r), uintBytes(tx.s)]);
+}
+
+/**
+ * What a legacy transaction's sender signs: Homestead RLP(6 fields); EIP-155
+ * RLP(6 fields, chainId, 0, 0) (Lotus ToRlpUnsignedMsg).
+ */
+export function legacyUnsignedRlp(tx: Omit<EthLegacyTx, 'v' | 'r' | 's'>): Uint8Array {
+  const fields = [uintBytes(tx.nonce), uintBytes(tx.gasPrice), uintBytes(tx.gasLimit), tx.to ?? new Uint8Array(0), uintBytes(tx.value), tx.input];
+  return RLP.encode(tx.chainId === 0 ? fields : [...fields, uintBytes(tx.chainId), new Uint8Array(0), new Uint8Array(0)]);
+}
+
+/** The transaction hash of either type: keccak-256 of its signed encoding. 32 bytes. */
+export function ethTransactionHash(t: EthTransaction): Uint8Array {
+  return t.type === 2 ? txHash(t.tx) : keccak_256(legacySignedRlp(t.tx));
+}
+
+/**
+ * The EIP-1559 transaction of a 65-byte delegated signature.
+ * @throws NotAnEthTransactionError as {@link ethTransactionFromSignedMessage}, and for a legacy one.
+ */
+export function ethTxFromSignedMessage(m: SignedFields, chainId: number): Eth1559Tx {
+  const t = ethTransactionFromSignedMessage(m, chainId);
+  if (t.type !== 2) throw new NotAnEthTransactionError('not an EIP-1559 transaction (a legacy one)');
+  return t.tx;
 }

@@ -147,6 +147,14 @@ test('viem over http at the head of the SYNTHETIC chain: chain id, blocks, trans
     assert.deepEqual(r.logs.map((l) => [l.address, l.topics, l.data]), t.logs.map((l) => [l.address, l.topics, l.data]), `${kind} logs`);
     assert.equal(r.transactionIndex, t.index);
   }
+  // legacy (type 0) transactions, EIP-155 and Homestead: as viem reads them
+  for (const [kind, chainId] of [['legacy155', 31415926], ['homestead', 0]] as const) {
+    const t = txOf(kind);
+    const lt = await c.getTransaction({ hash: t.hash as Hex });
+    assert.deepEqual([lt.type, lt.gasPrice, lt.chainId ?? 0, lt.from, lt.to], ['legacy', 2_000_000_000n, chainId, t.from, t.to], kind);
+    const lr = await c.getTransactionReceipt({ hash: t.hash as Hex });
+    assert.deepEqual([lr.status, lr.type, lr.logs.length], [t.exitCode === 0 ? 'success' : 'reverted', 'legacy', t.logs.length], kind);
+  }
   // state: balances, nonces, code, storage (at latest: the head's parent state)
   for (const a of m.accounts.filter((x) => x.eth)) {
     assert.equal(await c.getBalance({ address: a.eth as Hex }), BigInt(m.finalState[a.eth!]!.balance), `${a.label} balance`);

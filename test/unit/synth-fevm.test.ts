@@ -19,7 +19,7 @@ import { eventFromCbor, receiptFromCbor } from '../../chain/types.js';
 import { actorCodeInfo } from '../../chain/actor-codes.js';
 import { getActor, idAddress, listActors, networkName } from '../../chain/state.js';
 import { kamtGet, padWord } from '../../chain/kamt.js';
-import { ethTxFromSignedMessage, recoverSender, signedRlp, txHash } from '../../chain/eth/transaction.js';
+import { ethTransactionFromSignedMessage, ethTransactionHash, legacySignedRlp, recoverSender, signedRlp } from '../../chain/eth/transaction.js';
 import { ethAddressToFilecoin } from '../../chain/eth/address.js';
 
 const ABI = parseAbi([
@@ -59,29 +59,33 @@ test('SYNTHETIC chain shape: genesis to 40, null rounds absent, 2-block tipsets,
   for (const n of ['system@v16', 'init@v16', 'eam@v16', 'ethaccount@v16', 'placeholder@v10', 'evm@v16', 'account@v16']) assert.ok(names.includes(n), n);
 });
 
-test('every delegated message is the EIP-1559 tx viem recovers: sender, hash and fields; native messages are secp-signed', async () => {
+test('every delegated message is the eth transaction viem recovers (EIP-1559, EIP-155 and Homestead legacy): sender and hash; native messages are secp-signed', async () => {
   let delegated = 0;
   let native = 0;
+  const legacy = { homestead: 0, eip155: 0 };
   for (const t of await tipsets()) {
     for (const m of await reader.messagesForTipset(t)) {
       if (m.signed?.signature.type === 1) {
         native++;
         continue;
       }
-      const tx = ethTxFromSignedMessage(m.signed!, SYNTH_CHAIN_ID);
-      const raw = hex(signedRlp(tx));
-      assert.equal(keccak256(raw), hex(txHash(tx)));
+      const etx = ethTransactionFromSignedMessage(m.signed!, SYNTH_CHAIN_ID);
+      // EIP-1559: 0x02 ‖ RLP; legacy (EIP-155 and Homestead): the bare RLP list
+      const raw = hex(etx.type === 2 ? signedRlp(etx.tx) : legacySignedRlp(etx.tx));
+      assert.equal(keccak256(raw), hex(ethTransactionHash(etx)));
       const from = (await recoverTransactionAddress({ serializedTransaction: raw as `0x02${string}` })).toLowerCase();
-      assert.equal(from, hex(recoverSender(tx)));
+      if (etx.type === 2) assert.equal(from, hex(recoverSender(etx.tx)));
+      else legacy[etx.tx.chainId === 0 ? 'homestead' : 'eip155']++;
       assert.equal(hex(ethAddressToFilecoin(Uint8Array.from(Buffer.from(from.slice(2), 'hex')))), hex(m.message.from));
       // the manifest lists executed transactions: all but the head's
       const listed = chain.manifest.txs.find((x) => x.cid === m.cid.toString());
       assert.ok(listed || t.height === 40, `listed: ${m.cid}`);
-      if (listed) assert.deepEqual([listed.hash, listed.from], [hex(txHash(tx)), from]);
+      if (listed) assert.deepEqual([listed.hash, listed.from], [hex(ethTransactionHash(etx)), from]);
       delegated++;
     }
   }
   assert.ok(delegated >= 40 && native >= 5, `${delegated} delegated, ${native} native`);
+  assert.ok(legacy.homestead >= 1 && legacy.eip155 >= 1, JSON.stringify(legacy));
 });
 
 test('events decode with the contract ABI, and the ERC-20 balances replayed from Transfer events equal the KAMT storage of the EVM actor', async () => {

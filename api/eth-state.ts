@@ -6,7 +6,8 @@
  * Lotus calls the actor's GetBytecode / GetStorageAt methods, which read the same).
  * Null rounds resolve to the tipset below. `pending` answers as `latest`: the state
  * after the head needs its execution, which a follower does not do (Lotus executes
- * the head; for the nonce it asks its mempool).
+ * the head). The `pending` nonce is the mempool's: a balancer with a full node sends
+ * that call there (`forwardWhen`), as Lotus asks its mempool.
  */
 import { P } from './params.js';
 import { type MethodDef, method } from './registry.js';
@@ -67,8 +68,9 @@ export const ETH_STATE_METHODS: MethodDef[] = [
     name: 'Filecoin.EthGetTransactionCount',
     namespace: 'Eth',
     aliases: ['eth_getTransactionCount'],
-    summary: "An address's nonce at a block: the EVM state's nonce for a contract (0 once self-destructed), else the actor's. `pending` is answered from `latest` (a follower has no mempool).",
+    summary: "An address's nonce at a block: the EVM state's nonce for a contract (0 once self-destructed), else the actor's. `pending` goes to the full node's mempool (Lotus MpoolGetNonce) when the balancer has one, else it is `latest`'s.",
     params: [P.ethAddress('sender'), P.blockNumberOrHash('blkParam')],
+    forwardWhen: (params) => params[1] === 'pending',
     result: S.EthQuantity,
     answer: 'served',
     cost: 'standard',

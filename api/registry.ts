@@ -79,6 +79,11 @@ export interface MethodDecl<T extends readonly Param<unknown>[] = readonly Param
   channel?: boolean;
   /** Where the answer comes from (README "source of truth" column). */
   source: string;
+  /**
+   * A served method that a balancer with a full node sends there for these params
+   * instead (what only a mempool knows: eth_getTransactionCount at `pending`).
+   */
+  forwardWhen?: (params: unknown[]) => boolean;
   /** Served methods only. Receives the parsed params. */
   handler?: (ctx: MethodContext, params: ParsedParams<T>, call: CallContext) => unknown;
 }
@@ -137,8 +142,14 @@ export class Registry {
     return this.lookup(nameOrAlias, v)?.answer === 'forwarded' ? 'fullnode' : 'follower';
   }
 
-  /** Every name and alias of a forwarded method, in any version. */
-  forwardedNames(): string[] {
-    return [...new Set(this.methods.filter((m) => m.answer === 'forwarded').flatMap((m) => [m.name, ...(m.aliases ?? [])]))];
+  /** Every name and alias of a forwarded method, in any version (with `conditional`: also those forwarded for some params). */
+  forwardedNames(conditional = false): string[] {
+    return [...new Set(this.methods.filter((m) => m.answer === 'forwarded' || (conditional && m.forwardWhen)).flatMap((m) => [m.name, ...(m.aliases ?? [])]))];
+  }
+
+  /** Whether a call of a served method goes to the full node for these params (its `forwardWhen`). */
+  forwardsCall(nameOrAlias: string, params: unknown, v: ApiVersion = 'v1'): boolean {
+    const d = this.lookup(nameOrAlias, v);
+    return !!d?.forwardWhen && Array.isArray(params) && d.forwardWhen(params);
   }
 }

@@ -269,7 +269,7 @@ export async function runBalancer(opts: BalancerOptions, log: Logger): Promise<B
     void reply.code(err.statusCode && err.statusCode >= 400 ? err.statusCode : 500).send({ error: err.message });
   });
 
-  const router = new Router(REGISTRY);
+  const router = new Router(REGISTRY, { fullNode: !!fullNode });
   /** Open WebSocket connections per client IP. */
   const wsPerIp = new Map<string, number>();
   const limiter = new RateLimiter(REGISTRY, { ratePerSecond: opts.rateLimit ?? 0, burstSeconds: opts.rateBurstSeconds ?? 1 }, undefined, metrics);

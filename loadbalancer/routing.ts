@@ -32,12 +32,19 @@ export function expectsAnswer(item: unknown): boolean {
   return !(methodOf(item) !== null && (item as { id?: unknown }).id === undefined);
 }
 
-/** Plans bodies for one registry; `needles` make bodies that name no forwarded method cost no parse. */
+/**
+ * Plans bodies for one registry; `needles` make bodies that name no forwarded method
+ * cost no parse. With a full node, calls a served method forwards for their params
+ * (the `pending` nonce) go there too; without one, a follower answers them.
+ */
 export class Router {
   private readonly needles: string[];
 
-  constructor(private readonly registry: Registry) {
-    this.needles = registry.forwardedNames();
+  constructor(
+    private readonly registry: Registry,
+    private readonly opts: { fullNode: boolean } = { fullNode: true },
+  ) {
+    this.needles = registry.forwardedNames(opts.fullNode);
   }
 
   /** Where `body` goes on path `/rpc/<version>`. Malformed JSON goes to a follower, which answers -32700. */
@@ -53,7 +60,9 @@ export class Router {
     }
     const forwarded = (item: unknown): boolean => {
       const m = methodOf(item);
-      return m !== null && this.registry.route(m, version) === 'fullnode';
+      if (m === null) return false;
+      if (this.registry.route(m, version) === 'fullnode') return true;
+      return this.opts.fullNode && this.registry.forwardsCall(m, (item as { params?: unknown }).params, version);
     };
     if (!Array.isArray(parsed)) {
       return forwarded(parsed) ? { kind: 'fullnode', method: methodOf(parsed)!, id: idOf(parsed) } : { kind: 'follower' };

@@ -213,7 +213,7 @@ test('ethers v6 JsonRpcProvider and WebSocketProvider read the same chain', asyn
   }
 });
 
-test('eth_call from viem reaches the full node unchanged, and its answer comes back', async () => {
+test('eth_call and the pending nonce from viem reach the full node unchanged, and their answers come back', async () => {
   const before = received.length;
   const eth0 = m.accounts.find((a) => a.label === 'eth0')!.eth as Hex;
   const data = encodeFunctionData({ abi: ABI, functionName: 'balanceOf', args: [eth0] });
@@ -223,4 +223,8 @@ test('eth_call from viem reaches the full node unchanged, and its answer comes b
   const body = JSON.parse(received.at(-1)!);
   assert.equal(body.method, 'eth_call');
   assert.deepEqual(body.params[0], { data, to: m.token.address });
+  // the pending nonce is the mempool's: the full node answers it; latest is the follower's
+  assert.equal(await httpClient.getTransactionCount({ address: eth0, blockTag: 'pending' }), 255);
+  assert.deepEqual(JSON.parse(received.at(-1)!).params, [eth0, 'pending']);
+  assert.equal(await httpClient.getTransactionCount({ address: eth0 }), m.finalState[eth0]!.nonce);
 });

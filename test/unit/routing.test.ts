@@ -46,3 +46,18 @@ test('a sub-batch answered with one error (e.g. 503) gives each of its requests 
   const merged = mergeSplit(plan, { fullnode: [{ id: 2, result: '0x' }], follower: { error: { code: -32603, message: 'no follower is ready and caught up' }, id: null } }) as Array<{ id: unknown; error?: { code: number } }>;
   assert.deepEqual(merged.map((m) => [m.id, m.error?.code ?? 0]), [[1, -32603], [2, 0], [3, -32603]]);
 });
+
+test('eth_getTransactionCount at `pending` goes to the full node when there is one (the mempool nonce), else to a follower; other block params always to a follower', () => {
+  const withNode = new Router(REGISTRY, { fullNode: true });
+  const without = new Router(REGISTRY, { fullNode: false });
+  const body = (blk: unknown, method = 'eth_getTransactionCount') => JSON.stringify({ jsonrpc: '2.0', id: 9, method, params: ['0x' + '11'.repeat(20), blk] });
+  assert.deepEqual(withNode.plan(body('pending'), 'v1'), { kind: 'fullnode', method: 'eth_getTransactionCount', id: 9 });
+  assert.deepEqual(withNode.plan(body('pending', 'Filecoin.EthGetTransactionCount'), 'v1'), { kind: 'fullnode', method: 'Filecoin.EthGetTransactionCount', id: 9 });
+  assert.deepEqual(withNode.plan(body('latest'), 'v1'), { kind: 'follower' });
+  assert.deepEqual(withNode.plan(body({ blockHash: '0x' + '00'.repeat(32) }), 'v1'), { kind: 'follower' });
+  assert.deepEqual(without.plan(body('pending'), 'v1'), { kind: 'follower' });
+  const batch = JSON.stringify([JSON.parse(body('pending')), JSON.parse(body('latest'))]);
+  const plan = withNode.plan(batch, 'v1');
+  assert.equal(plan.kind, 'split');
+  assert.deepEqual(plan.kind === 'split' && plan.toFullNode, [true, false]);
+});

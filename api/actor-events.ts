@@ -205,8 +205,11 @@ export const ACTOR_EVENT_METHODS: MethodDef[] = [
       const prefill = filter.fromHeight !== undefined || filter.tipsetKey ? await collect(ctx, filter) : [];
       const ch = call.openChannel!({ kind: 'xrpc' }, EVENT_CHANNEL_BUFFER);
       for (const e of prefill) ch.send(e);
-      if (!filter.tipsetKey) {
-        const max = filter.toHeight ?? -1;
+      const max = filter.toHeight ?? -1;
+      if (filter.tipsetKey || (max >= 0 && max < ctx.view.head().height)) {
+        // nothing can follow the backlog: close once it is sent (the channel starts after this answer)
+        setImmediate(() => ch.close());
+      } else {
         const remove = feedOf(ctx).add({ kind: 'events', accept, minHeight: ctx.view.head().height, maxHeight: max, send: async (evs) => evs.forEach((e) => ch.send(render(ctx, e))) });
         ch.onClose(remove);
       }

@@ -124,19 +124,31 @@ function connectionOf(call: CallContext, goName: string): { conn: ConnectionStat
   return { conn: call.connection, open: call.openChannel };
 }
 
-/** A polled filter's buffer, bounded (the oldest entries go first, as Lotus's). */
+/** A filter nobody polls for this long is removed (Lotus Events.FilterTTL, 1 h). */
+export const FILTER_TTL_MS = 60 * 60 * 1000;
+
+/** A polled filter's buffer, bounded (the oldest entries go first, as Lotus's); removed once idle past FILTER_TTL_MS. */
 class PolledFilter {
   private items: unknown[] = [];
+  private lastPolled = Date.now();
+  /** Set by addFilter: how the filter removes itself from its connection. */
+  detach: () => void = () => undefined;
   constructor(
     readonly kind: 'event' | 'block',
     private readonly cap: number,
     private readonly unsubscribe: () => void,
   ) {}
   push(xs: unknown[]): void {
+    if (Date.now() - this.lastPolled > FILTER_TTL_MS) {
+      this.close();
+      this.detach();
+      return;
+    }
     this.items.push(...xs);
     if (this.items.length > this.cap) this.items.splice(0, this.items.length - this.cap);
   }
   take(): unknown[] {
+    this.lastPolled = Date.now();
     const out = this.items;
     this.items = [];
     return out;
@@ -155,7 +167,9 @@ function addFilter(ctx: MethodContext, call: CallContext, goName: string, make: 
   const { conn } = connectionOf(call, goName);
   checkCap(conn);
   const id = newId();
-  conn.filters.set(id, make(feedOf(ctx)));
+  const f = make(feedOf(ctx));
+  f.detach = () => conn.filters.delete(id);
+  conn.filters.set(id, f);
   return id;
 }
 

@@ -244,5 +244,18 @@ test('GetActorEventsRaw and SubscribeActorEventsRaw: the token\'s events by emit
   await waitFor(async () => vals.length >= want.length, 20_000, 'prefilled channel values');
   assert.ok(want.length > 16, `${want.length} events`);
   assert.deepEqual(vals.map((v) => v.height), want.map((l) => l.height));
+  // one tipset: its events, then the channel closes (nothing can follow)
+  const one: Array<{ height: number }> = [];
+  let oneId = -1;
+  let closed = false;
+  ws.on('message', (d) => {
+    const msg = JSON.parse(String(d));
+    if (msg.id === 8) oneId = msg.result;
+    if (msg.method === 'xrpc.ch.val' && msg.params[0] === oneId) one.push(msg.params[1]);
+    if (msg.method === 'xrpc.ch.close' && msg.params[0] === oneId) closed = true;
+  });
+  ws.send(JSON.stringify({ jsonrpc: '2.0', id: 8, method: 'Filecoin.SubscribeActorEventsRaw', params: [{ tipsetKey: tsk }] }));
+  await waitFor(async () => closed, 20_000, 'the one-tipset channel closes');
+  assert.deepEqual(one.map((v) => v.height), want.filter((l) => l.height === h).map(() => h));
   ws.close();
 });

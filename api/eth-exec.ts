@@ -144,7 +144,7 @@ export async function ethTipSet(ctx: MethodContext, ts: TipSet): Promise<EthTipS
   const events = await ctx.deps.index.events({ fromHeight: ts.height, toHeight: ts.height, tipsetKeyCid: ts.keyCid, rawOnly: true, limit: Number.MAX_SAFE_INTEGER });
   const logs: LogInput[] = [];
   for (const e of events) {
-    const l = logFromEntries(e.entries);
+    const l = e.reverted ? null : logFromEntries(e.entries);
     if (!l) continue;
     logs.push({
       address: e.emitterAddr ? ethAddressFromFilecoin(e.emitterAddr, 'emitter') : ethAddressFromActorId(BigInt(e.emitter)),

@@ -144,7 +144,7 @@ export class CqlChainIndex implements ChainIndex {
   async events(q: EventQuery): Promise<IndexedEvent[]> {
     const head = await this.getHead();
     if (!head) return [];
-    const to = Math.min(q.toHeight, head.height - 1);
+    const to = q.tipsetKeyCid ? q.toHeight : Math.min(q.toHeight, head.height - 1);
     const out: IndexedEvent[] = [];
     const canonical = new Map<number, Buffer | null>();
     const canonicalAt = async (h: number): Promise<Buffer | null> => {
@@ -169,7 +169,9 @@ export class CqlChainIndex implements ChainIndex {
           const k = r.tipset_key_cid as Buffer;
           if (q.tipsetKeyCid && !k.equals(buf(q.tipsetKeyCid.bytes))) continue;
           const canon = await canonicalAt(h);
-          if (!canon || !canon.equals(k)) continue;
+          // a named tipset's events come whether canonical or not, flagged (as Lotus)
+          const reverted = !canon || !canon.equals(k);
+          if (reverted && !q.tipsetKeyCid) continue;
           const row = {
             messageIndex: r.message_index as number,
             eventIndex: r.event_index as number,
@@ -184,7 +186,7 @@ export class CqlChainIndex implements ChainIndex {
             const t = (await this.client.execute('SELECT tipset_key FROM tipsets WHERE tipset_key_cid = ?', [k])).first();
             keyOf.set(kh, tipSetKeyFromBytes(t!.tipset_key as Buffer));
           }
-          out.push({ ...row, tipset: { key: keyOf.get(kh)!, height: h }, reverted: false });
+          out.push({ ...row, tipset: { key: keyOf.get(kh)!, height: h }, reverted });
           if (out.length >= q.limit) break;
           }
       } while (pageState && out.length < q.limit);

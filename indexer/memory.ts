@@ -47,12 +47,17 @@ export class MemoryChainIndex implements ChainIndex {
 
   async events(q: EventQuery): Promise<IndexedEvent[]> {
     const out: IndexedEvent[] = [];
-    const rows = [...this.tipsets.entries()].filter(([k, r]) => !r.reverted && r.height >= q.fromHeight && r.height <= q.toHeight && this.tipsetEvents.get(k)?.reverted === false).sort((a, b) => a[1].height - b[1].height);
+    const named = q.tipsetKeyCid?.toString();
+    // a named tipset's events come whether canonical or not, flagged (as Lotus)
+    const live = (k: string, r: Row): boolean => !r.reverted && this.tipsetEvents.get(k)?.reverted === false;
+    const rows = [...this.tipsetEvents.keys()]
+      .map((k) => [k, this.tipsets.get(k)] as const)
+      .filter((x): x is readonly [string, Row] => !!x[1] && x[1].height >= q.fromHeight && x[1].height <= q.toHeight && (named ? x[0] === named : live(x[0], x[1])))
+      .sort((a, b) => a[1].height - b[1].height);
     for (const [k, r] of rows) {
-      if (q.tipsetKeyCid && q.tipsetKeyCid.toString() !== k) continue;
       for (const e of this.tipsetEvents.get(k)!.events) {
         if (!matchesFilters(e, q)) continue;
-        out.push({ ...e, tipset: { key: r.key, height: r.height }, reverted: false });
+        out.push({ ...e, tipset: { key: r.key, height: r.height }, reverted: !live(k, r) });
         if (out.length >= q.limit) return out;
       }
     }

@@ -115,7 +115,8 @@ export class PgChainIndex implements ChainIndex {
   }
 
   async events(q: EventQuery): Promise<IndexedEvent[]> {
-    const where = ['NOT e.reverted', 'e.height BETWEEN $1 AND $2'];
+    // one tipset: reverted events too, flagged (Lotus omits `reverted = 0` when a tipset is named)
+    const where = q.tipsetKeyCid ? ['e.height BETWEEN $1 AND $2'] : ['NOT e.reverted', 'e.height BETWEEN $1 AND $2'];
     const values: unknown[] = [q.fromHeight, q.toHeight];
     const add = (cond: (n: number) => string, v: unknown): void => {
       values.push(v);
@@ -129,8 +130,8 @@ export class PgChainIndex implements ChainIndex {
       if (set && set.length > 0) add((n) => `e.t${i + 1} = ANY($${n}::bytea[])`, set.map(buf));
     });
     values.push(q.limit);
-    const r = await this.pool.query<{ tipset_key: Buffer; height: string; message_index: number; event_index: number; message_cid: Buffer; emitter_id: string; emitter_addr: Buffer | null; entries: Buffer }>(
-      `SELECT t.tipset_key, e.height, e.message_index, e.event_index, e.message_cid, e.emitter_id, e.emitter_addr, e.entries
+    const r = await this.pool.query<{ tipset_key: Buffer; height: string; message_index: number; event_index: number; message_cid: Buffer; emitter_id: string; emitter_addr: Buffer | null; entries: Buffer; reverted: boolean }>(
+      `SELECT t.tipset_key, e.height, e.message_index, e.event_index, e.message_cid, e.emitter_id, e.emitter_addr, e.entries, e.reverted
        FROM events e JOIN tipsets t ON t.tipset_key_cid = e.tipset_key_cid
        WHERE ${where.join(' AND ')} ORDER BY e.height, e.message_index, e.event_index LIMIT $${values.length}`,
       values,
@@ -153,7 +154,7 @@ export class PgChainIndex implements ChainIndex {
         emitter: Number(row.emitter_id),
         emitterAddr: row.emitter_addr ? new Uint8Array(row.emitter_addr) : null,
         entries: decodeEntries(new Uint8Array(row.entries)),
-        reverted: false,
+        reverted: row.reverted,
       };
     });
   }

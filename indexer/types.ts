@@ -74,7 +74,8 @@ export interface IndexedEvent extends EventRow {
 
 /**
  * An event query (eth_getLogs, GetActorEventsRaw): canonical events of tipsets in
- * [fromHeight, toHeight] (or of one tipset), optionally by emitter f4 address and by
+ * [fromHeight, toHeight], or all events of one tipset (`tipsetKeyCid`: reverted ones
+ * too, flagged, as Lotus's query drops its reverted condition then), optionally by emitter f4 address and by
  * EVM topics (`t1`…`t4` entries, each position a set of accepted 32-byte values,
  * null = any).
  */

@@ -198,6 +198,11 @@ for (const backend of backends) {
         assert.deepEqual(shape(after), expected([...m.txs.filter((t) => t.height < fork.fromHeight), ...fork.txs], fork.head.height));
         assert.ok(fork.txs.some((t) => t.logs.length > 0) && m.txs.some((t) => t.height >= fork.fromHeight && t.height < m.head.height && t.logs.length > 0), 'both branches have events past the fork');
         for (const t of fork.txs.filter((x) => x.kind !== 'native-send')) assert.equal((await ethStore.index.messageByEthTxHash(Buffer.from(t.hash.slice(2), 'hex')))?.toString(), t.cid);
+        // a reverted tipset named by its key: its events, flagged reverted (as Lotus answers a blockHash filter)
+        const old = synth.main.tipsets.find((t) => t.height >= fork.fromHeight && t.height < m.head.height && m.txs.some((x) => x.height === t.height && x.logs.length > 0))!;
+        const flagged = await ethStore.index.events({ fromHeight: old.height, toHeight: old.height, tipsetKeyCid: old.keyCid, limit: 1000 });
+        assert.equal(flagged.length, m.txs.filter((x) => x.height === old.height).flatMap((x) => x.logs).length);
+        assert.ok(flagged.every((e) => e.reverted), 'flagged reverted');
       } finally {
         await ethStore.close();
       }

@@ -81,6 +81,80 @@ export function rewardsAt(percentiles: number[], txs: Array<{ premium: bigint; g
   return { rewards, gasUsed };
 }
 
+/** buildconstants.BlockGasLimit and BlockGasTargetIndex (80 % of a block's limit, minus 1). */
+const BLOCK_GAS_LIMIT_UNITS = 10_000_000_000n;
+const BLOCK_GAS_TARGET_INDEX = (BLOCK_GAS_LIMIT_UNITS * 80n) / 100n - 1n;
+/** FireHorse (nv28) switches the base fee to the premium rule (FIP-0115); devnets run it from genesis (Lotus 2k: −32). */
+const FIRE_HORSE: Record<string, number> = { mainnet: 6_052_800, calibnet: 3_694_534 };
+/** Breeze's 120 epochs of a fixed 100 attoFIL base fee (mainnet only: calibnet's Breeze is disabled). */
+const BREEZE: Record<string, number> = { mainnet: 41_280 };
+
+/**
+ * The premium at gas-weighted index `index`, counting from the highest premium
+ * (store.WeightedQuickSelect; Lotus picks pivots at random, the answer does not depend
+ * on them); 0 when the weights do not reach the index.
+ */
+export function weightedPremiumAt(premiums: bigint[], limits: number[], index: bigint): bigint {
+  const order = premiums.map((p, i) => ({ p, w: BigInt(limits[i]!) })).sort((a, b) => (a.p > b.p ? -1 : a.p < b.p ? 1 : 0));
+  let acc = 0n;
+  for (const x of order) {
+    acc += x.w;
+    if (index < acc) return x.p;
+  }
+  return 0n;
+}
+
+/**
+ * The base fee of the tipset after `ts` (Lotus ChainStore.ComputeBaseFee): before
+ * FireHorse from the unique messages' gas limits against the target
+ * (ComputeNextBaseFeeFromUtilization), from FireHorse on from the gas-weighted 80th
+ * percentile premium (ComputeNextBaseFeeFromPremiums), at least 100 attoFIL.
+ */
+export async function computeBaseFee(ctx: MethodContext, ts: TipSet): Promise<bigint> {
+  const net = ctx.view.networkInfo?.name ?? 'unknown';
+  const parentBaseFee = ts.blocks[0]!.header.parentBaseFee;
+  const breeze = BREEZE[net];
+  if (breeze !== undefined && ts.height > breeze && ts.height < breeze + 120) return 100n;
+  const perBlock = await Promise.all(ts.blocks.map((b) => ctx.deps.reader.messagesForBlock(b.header)));
+  const fireHorse = FIRE_HORSE[net] ?? -32;
+  if (ts.height < fireHorse) {
+    let total = 0n;
+    const seen = new Set<string>();
+    for (const bm of perBlock) {
+      for (const m of [...bm.bls.map((x) => ({ cid: x.cid, limit: x.message.gasLimit })), ...bm.secpk.map((x) => ({ cid: x.cid, limit: x.signed.message.gasLimit }))]) {
+        if (seen.has(m.cid.toString())) continue;
+        seen.add(m.cid.toString());
+        total += BigInt(m.limit);
+      }
+    }
+    // ComputeNextBaseFee (after Smoke: gas limit per block against the target), change capped at 1/8
+    let delta = total / BigInt(ts.blocks.length) - BLOCK_GAS_TARGET;
+    if (delta > BLOCK_GAS_TARGET) delta = BLOCK_GAS_TARGET;
+    if (delta < -BLOCK_GAS_TARGET) delta = -BLOCK_GAS_TARGET;
+    const next = parentBaseFee + (parentBaseFee * delta) / BLOCK_GAS_TARGET / 8n;
+    return next < 100n ? 100n : next;
+  }
+  const premiums: bigint[] = [];
+  const limits: number[] = [];
+  const seen = new Set<string>();
+  for (const bm of perBlock) {
+    for (const m of [...bm.bls.map((x) => x.message), ...bm.secpk.map((x) => x.signed.message)]) {
+      const k = `${Buffer.from(m.from).toString('hex')}/${m.nonce}`;
+      if (seen.has(k)) continue;
+      seen.add(k);
+      limits.push(m.gasLimit);
+      const available = m.gasFeeCap - parentBaseFee > 0n ? m.gasFeeCap - parentBaseFee : 0n;
+      premiums.push(m.gasPremium <= available ? m.gasPremium : available);
+    }
+  }
+  const p = weightedPremiumAt(premiums, limits, BLOCK_GAS_TARGET_INDEX);
+  // nextBaseFeeFromPremium: move by at most 1/8 (rounded up) towards the premium
+  const maxAdj = (parentBaseFee + 7n) / 8n;
+  const step = p - maxAdj < maxAdj ? p - maxAdj : maxAdj;
+  const next = parentBaseFee + step;
+  return next < 100n ? 100n : next;
+}
+
 /** Go's %f: six decimals. */
 const goF = (x: number): string => x.toFixed(6);
 
@@ -136,6 +210,24 @@ export const ETH_GAS_METHODS: MethodDef[] = [
         gasUsedRatio: ratios,
         ...(rp !== undefined && rp !== null ? { reward: rewards.map((r) => r.map(qty)) } : {}),
       };
+    },
+  }),
+  method({
+    name: 'Filecoin.EthBaseFee',
+    namespace: 'Eth',
+    versions: ['v1'],
+    summary: "The base fee the next tipset pays, computed from the head's messages as Lotus's ComputeBaseFee (by gas use before FireHorse, by gas-weighted premium after).",
+    params: [],
+    result: S.EthQuantity,
+    answer: 'served',
+    cost: 'standard',
+    source: "store (the head's message lists)",
+    handler: async (ctx) => {
+      try {
+        return qty(await computeBaseFee(ctx, ctx.view.head()));
+      } catch (e) {
+        throw readError(e, `computing next base fee: ${loadErr(e)}`);
+      }
     },
   }),
   method({

@@ -61,3 +61,17 @@ test('stored event entries: the fast decoder reads exactly what the CBOR decoder
   // another shape (a 5-field entry) is still read, by the general decoder
   assert.deepEqual(decodeEntries(encodeCbor([[1, 'k', 85, new Uint8Array([9]), 'extra']])).length, 1);
 });
+
+test('the base fee percentile (Lotus WeightedQuickSelect) is the premium of the index-th gas unit from the top, on 2,000 random tipsets', async () => {
+  const fc = await import('fast-check');
+  const { weightedPremiumAt } = await import('../../api/eth-gas.js');
+  fc.assert(
+    fc.property(fc.array(fc.tuple(fc.bigInt({ min: 0n, max: 1000n }), fc.integer({ min: 0, max: 6 })), { maxLength: 12 }), fc.integer({ min: 0, max: 80 }), (msgs, index) => {
+      // every message as `limit` units of its premium, highest first
+      const units = msgs.flatMap(([p, w]) => Array.from({ length: w }, () => p)).sort((a, b) => (a > b ? -1 : a < b ? 1 : 0));
+      const want = index < units.length ? units[index]! : 0n;
+      assert.equal(weightedPremiumAt(msgs.map(([p]) => p), msgs.map(([, w]) => w), BigInt(index)), want);
+    }),
+    { numRuns: 2000, seed: 5 },
+  );
+});

@@ -13,6 +13,7 @@ import { HandlerError, LimitExceededError } from '../rpc/errors.js';
 import { loadErr, readError } from './chain-view.js';
 import type { MethodContext } from './dispatch.js';
 import { P } from './params.js';
+import { CHAIN_FINALITY } from './eth-block.js';
 import { type MethodDef, method } from './registry.js';
 import { S } from './schemas.js';
 
@@ -113,6 +114,21 @@ export const CHAIN_METHODS: MethodDef[] = [
     cost: 'light',
     source: 'index (canonical heights) + store',
     handler: async (ctx) => ctx.deps.changes.render(await ctx.view.getGenesis()),
+  }),
+  method({
+    name: 'Filecoin.ChainGetFinalizedTipSet',
+    namespace: 'Chain',
+    versions: ['v1'],
+    summary: 'The EC-finalized tipset: 900 epochs (policy.ChainFinality) below the head, or the one below a null round there; genesis on a younger chain. No F3 certificate is known to a follower, so Lotus\'s F3 answer is not given.',
+    params: [],
+    result: S.TipSet,
+    answer: 'served',
+    cost: 'light',
+    source: 'index (canonical heights) + store',
+    handler: async (ctx) => {
+      const head = ctx.view.head();
+      return ctx.deps.changes.render(await ctx.deps.heads.tipSetAtHeight(Math.max(0, head.height - CHAIN_FINALITY), head, true));
+    },
   }),
   method({
     name: 'Filecoin.ChainGetTipSet',

@@ -187,7 +187,9 @@ test('bad input to every eth method: Lotus\'s code and message', async () => {
   assert.equal((await rpc(ip.url, 'eth_getBalance', [`0x${'11'.repeat(20)}`, 'latest'])).body.result, '0x0');
   // a devnet runs the newest network version from genesis (as Lotus's 2k build)
   assert.equal((await rpc(ip.url, 'eth_protocolVersion')).body.result, '0x1c');
-  // safe (head−200) and finalized (head−900) are genesis on a 41-epoch chain
+  // safe (head−200) and finalized (head−900) are genesis on a 41-epoch chain; so is ChainGetFinalizedTipSet (EC finality)
+  const fin = (await rpc(ip.url, 'Filecoin.ChainGetFinalizedTipSet')).body.result;
+  assert.deepEqual([fin.Height, fin.Cids[0]['/']], [0, m.genesis]);
   for (const tag of ['safe', 'finalized']) assert.equal((await rpc(ip.url, 'eth_getBlockByNumber', [tag, false])).body.result.number, '0x0', tag);
   // `pending` state reads answer as `latest` (a follower cannot execute the head)
   const eth0 = m.accounts.find((a) => a.label === 'eth0')!.eth!;

@@ -7,6 +7,7 @@ import { ACTOR_EVENT_METHODS } from './actor-events.js';
 import { CHAIN_METHODS } from './chain.js';
 import { COMMON_METHODS } from './common.js';
 import { ETH_METHODS } from './eth.js';
+import { EXECUTION_METHODS } from './execution.js';
 import { ETH_BLOCK_METHODS } from './eth-blocks.js';
 import { ETH_GAS_METHODS } from './eth-gas.js';
 import { ETH_LOG_METHODS } from './eth-logs.js';
@@ -20,4 +21,4 @@ import { STATE_METHODS } from './state.js';
 import { WALLET_METHODS } from './wallet.js';
 
 /** The registry of every method this gateway knows. */
-export const REGISTRY = new Registry([...CHAIN_METHODS, ...ACTOR_EVENT_METHODS, ...STATE_METHODS, ...WALLET_METHODS, ...GAS_METHODS, ...MPOOL_METHODS, ...ETH_METHODS, ...ETH_BLOCK_METHODS, ...ETH_STATE_METHODS, ...ETH_LOG_METHODS, ...ETH_GAS_METHODS, ...ETH_SUBSCRIBE_METHODS, ...NET_METHODS, ...COMMON_METHODS]);
+export const REGISTRY = new Registry([...CHAIN_METHODS, ...ACTOR_EVENT_METHODS, ...STATE_METHODS, ...WALLET_METHODS, ...GAS_METHODS, ...MPOOL_METHODS, ...ETH_METHODS, ...ETH_BLOCK_METHODS, ...ETH_STATE_METHODS, ...ETH_LOG_METHODS, ...ETH_GAS_METHODS, ...ETH_SUBSCRIBE_METHODS, ...NET_METHODS, ...COMMON_METHODS, ...EXECUTION_METHODS]);

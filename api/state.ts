@@ -16,6 +16,7 @@ import { type TipSet, tipSetKeyString } from '../chain/tipset.js';
 import { HamtTooLargeError } from '../chain/hamt.js';
 import { actorStateJson } from '../chain/actor-state-json.js';
 import { ActorNotFoundError, HandlerError, LimitExceededError, RpcError } from '../rpc/errors.js';
+import type { CallContext } from '../rpc/server.js';
 import { loadErr, readError } from './chain-view.js';
 import type { MethodContext } from './dispatch.js';
 import { P } from './params.js';
@@ -97,8 +98,99 @@ async function searchMsg(ctx: MethodContext, from: TipSet, msgCid: CID, limit: n
   return null;
 }
 
+/** Most epochs a wait may ask for (stmgr.MaxMessageConfidence = policy.ChainFinality). */
+export const MAX_MESSAGE_CONFIDENCE = 900;
+/** Longest a StateWaitMsg call waits before it answers that the message was not executed in time (ms). */
+export const WAIT_MSG_TIMEOUT_MS = 10 * 60 * 1000;
+/**
+ * Waits one WebSocket connection may have open at once (lotus-gateway's per-connection
+ * bound), and one HTTP client address: behind the balancer every HTTP client has the
+ * balancer's address, so that bound is wider. More get -32005.
+ */
+export const MAX_WAITS_PER_CONNECTION = 16;
+export const MAX_WAITS_PER_HTTP_CLIENT = 256;
+
+/** Open waits per connection or HTTP client address, per view. */
+const waiting = new WeakMap<object, Map<unknown, number>>();
+
+/**
+ * Lotus StateWaitMsg (stmgr.WaitForMessage): the lookup of a message once its execution
+ * tipset is `confidence` epochs below the head (`head − exec ≥ confidence`), waiting
+ * for head changes until then. A message the store does not hold yet is waited for
+ * too (a follower learns it with the tipset that includes it; a node has it from its
+ * mempool). Bounded: MAX_WAITS_PER_CONNECTION per WebSocket, MAX_WAITS_PER_HTTP_CLIENT
+ * per HTTP client address, WAIT_MSG_TIMEOUT_MS each.
+ * @throws HandlerError `message confidence exceeds maximum: N > 900`, or the timeout; LimitExceededError past the per-client bound.
+ */
+async function waitMsg(ctx: MethodContext, call: CallContext, msgCid: CID, confidence: number, limit: number): Promise<unknown> {
+  if (!Number.isInteger(confidence) || confidence < 0) throw new HandlerError(`invalid confidence ${confidence}`);
+  if (confidence > MAX_MESSAGE_CONFIDENCE) throw new HandlerError(`message confidence exceeds maximum: ${confidence} > ${MAX_MESSAGE_CONFIDENCE}`);
+  let perClient = waiting.get(ctx.view);
+  if (!perClient) waiting.set(ctx.view, (perClient = new Map()));
+  const key: unknown = call.connection ?? call.remote ?? '';
+  const cap = call.connection ? MAX_WAITS_PER_CONNECTION : MAX_WAITS_PER_HTTP_CLIENT;
+  const open = perClient.get(key) ?? 0;
+  if (open >= cap) throw new LimitExceededError(`too many StateWaitMsg calls waiting on this ${call.connection ? 'connection' : 'client'} (limit ${cap})`);
+  perClient.set(key, open + 1);
+  const deadline = Date.now() + WAIT_MSG_TIMEOUT_MS;
+  try {
+    for (;;) {
+      if (call.connection?.closed) throw new HandlerError('the connection closed while waiting');
+      const head = ctx.view.head();
+      const found = (await ctx.deps.reader.blockstore.has(msgCid)) ? ((await searchMsg(ctx, head, msgCid, limit)) as { Height: number } | null) : null;
+      if (found && head.height - found.Height >= confidence) return found;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new HandlerError(`timed out after ${WAIT_MSG_TIMEOUT_MS / 1000} s waiting for message ${msgCid} to be executed with ${confidence} epochs of confidence`);
+      // the next head change (or the deadline), then look again
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, left);
+        timer.unref(); // a wait never keeps the process alive on its own
+        const off = ctx.deps.changes.onChange(done);
+        function done(): void {
+          clearTimeout(timer);
+          off();
+          resolve();
+        }
+      });
+    }
+  } finally {
+    const n = (perClient.get(key) ?? 1) - 1;
+    if (n <= 0) perClient.delete(key);
+    else perClient.set(key, n);
+  }
+}
+
+const WAIT = { namespace: 'State', answer: 'served', lookback: 'message', cost: 'heavy', source: "index + store, re-checked at each of the follower's head changes" } as const satisfies Partial<MethodDecl>;
+
 /** The State namespace. */
 export const STATE_METHODS: MethodDef[] = [
+  method({
+    ...WAIT,
+    name: 'Filecoin.StateWaitMsg',
+    versions: ['v1'],
+    summary: 'Wait until a message is executed and `confidence` epochs deep, then its lookup (as StateSearchMsg); over HTTP a long poll; at most 16 per WebSocket (256 per HTTP client) and 10 minutes each.',
+    params: [P.cid('cid'), P.epoch('confidence'), P.epoch('limit', { optional: true, default: -1 }), P.opaque('allowReplaced', 'bool', { type: 'boolean' }, true)],
+    result: S.object('MsgLookup'),
+    handler: async (ctx, [c, confidence, limit], call) => waitMsg(ctx, call, c, confidence, limit),
+  }),
+  method({
+    ...WAIT,
+    name: 'Filecoin.StateWaitMsg',
+    versions: ['v0'],
+    summary: 'StateWaitMsg without a lookback limit (v0 signature).',
+    params: [P.cid('cid'), P.epoch('confidence')],
+    result: S.object('MsgLookup'),
+    handler: async (ctx, [c, confidence], call) => waitMsg(ctx, call, c, confidence, -1),
+  }),
+  method({
+    ...WAIT,
+    name: 'Filecoin.StateWaitMsgLimited',
+    versions: ['v0'],
+    summary: 'StateWaitMsg searching at most `limit` epochs back (v0).',
+    params: [P.cid('cid'), P.epoch('confidence'), P.epoch('limit')],
+    result: S.object('MsgLookup'),
+    handler: async (ctx, [c, confidence, limit], call) => waitMsg(ctx, call, c, confidence, limit),
+  }),
   method({
     ...AT_STATE,
     name: 'Filecoin.StateGetActor',

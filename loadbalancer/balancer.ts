@@ -22,6 +22,7 @@ import { createMetrics, type Metrics } from '../common/metrics.js';
 import { MAX_JSON_DEPTH, dropSocket, errorResponse, nestedDeeperThan, serialize } from '../rpc/server.js';
 import { InternalError, LimitExceededError, ParseError } from '../rpc/errors.js';
 import { REGISTRY } from '../api/methods.js';
+import { WAIT_MSG_TIMEOUT_MS } from '../api/state.js';
 import { notServedError } from '../api/dispatch.js';
 import type { ApiVersion } from '../api/registry.js';
 import { type RoutePlan, Router, mergeSplit } from './routing.js';
@@ -299,9 +300,11 @@ export async function runBalancer(opts: BalancerOptions, log: Logger): Promise<B
   const toFollower = async (path: string, body: string, pinned?: Upstream): Promise<{ status: number; body: string; upstream: string }> => {
     const candidates = pinned ? [pinned] : (await readTargets()).slice(0, opts.retries + 1);
     let lastErr: unknown = null;
+    // a StateWaitMsg long poll may take as long as its wait bound; anything else has a minute
+    const timeout = body.includes('StateWaitMsg') ? WAIT_MSG_TIMEOUT_MS + 30_000 : 60_000;
     for (const u of candidates) {
       try {
-        const res = await u.pool.request({ path, method: 'POST', body, headers: { 'content-type': 'application/json' }, headersTimeout: 60_000, bodyTimeout: 60_000 });
+        const res = await u.pool.request({ path, method: 'POST', body, headers: { 'content-type': 'application/json' }, headersTimeout: timeout, bodyTimeout: timeout });
         const text = await res.body.text();
         metrics.proxied.inc({ upstream: u.url, outcome: String(res.statusCode) });
         // a follower that could not answer (no head yet, its store away for an uncached read) is not

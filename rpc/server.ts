@@ -63,6 +63,8 @@ export interface ConnectionState {
   readonly cap: number;
   /** Channels open now (ChainNotify and eth subscriptions). */
   channelCount(): number;
+  /** Whether the WebSocket has closed (long calls such as StateWaitMsg stop then). */
+  readonly closed: boolean;
 }
 
 /**
@@ -246,7 +248,7 @@ export class RpcServer {
   attachWebSocket(ws: WebSocket, remote?: string, admit?: Admit): void {
     let nextChannel = 1;
     const channels = new Map<number, ChannelImpl>();
-    const connection: ConnectionState = { filters: new Map(), subscriptions: new Map(), cap: this.maxChannels, channelCount: () => channels.size };
+    const connection = { filters: new Map(), subscriptions: new Map(), cap: this.maxChannels, channelCount: () => channels.size, closed: false } as ConnectionState & { closed: boolean };
     const byRequest = new Map<string, ChannelImpl>();
     const cancelledEarly = new Set<string>();
     this.opts.metrics?.wsConnections.inc();
@@ -342,6 +344,7 @@ export class RpcServer {
       onMessage(data as Buffer).catch((e) => this.opts.log.error({ err: e }, 'websocket message handling failed'));
     });
     ws.on('close', () => {
+      connection.closed = true;
       this.opts.metrics?.wsConnections.dec();
       for (const ch of [...channels.values()]) ch.close(false);
       for (const f of connection.filters.values()) f.close();

@@ -7,7 +7,7 @@
  * with an empty list is ignored, as Lotus's query does; only indexed entries match), a height range
  * (parseHeightRange, ETH_MAX_FILTER_HEIGHT_RANGE) or one tipset.
  */
-import { P, paramError } from './params.js';
+import { P } from './params.js';
 import { type MethodDef, method } from './registry.js';
 import { S } from './schemas.js';
 import type { MethodContext } from './dispatch.js';
@@ -22,6 +22,7 @@ import { equalBytes } from '../chain/cid.js';
 import { HandlerError } from '../rpc/errors.js';
 import { EVENT_CHANNEL_BUFFER } from '../rpc/server.js';
 import type { IndexedEvent } from '../indexer/types.js';
+import { matchesFilters } from '../indexer/event-rows.js';
 
 /** Lotus types.ActorEventFilter, parsed. */
 export interface ActorEventFilter {
@@ -91,11 +92,9 @@ export function parseHeightRange(heaviest: number, from: number | undefined, to:
 /** The filter's emitter and field test. @throws HandlerError for f1/f2/f3 addresses (Lotus's indexer accepts ID and f4 only) */
 function acceptFor(f: ActorEventFilter): (e: IndexedEvent) => boolean {
   for (const a of f.addresses) if (a[0] !== 0 && a[0] !== 4) throw new HandlerError(`can only query events by ID or Delegated addresses; but request has address: ${Buffer.from(a).toString('hex')}`);
-  const ids = f.addresses.filter((a) => a[0] === 0).map(idOf);
-  const f4 = f.addresses.filter((a) => a[0] === 4);
+  const emitters = { fromHeight: 0, toHeight: 0, limit: 0, ...narrow(f) };
   return (e) => {
-    if (ids.length > 0 && !ids.includes(e.emitter)) return false;
-    if (f4.length > 0 && !(e.emitterAddr && f4.some((a) => equalBytes(a, e.emitterAddr!)))) return false;
+    if (!matchesFilters(e, emitters)) return false;
     for (const [k, want] of f.fields) {
       if (want.length === 0) continue; // Lotus's query skips keys with no values
       const ok = e.entries.some((x) => x.key === k && (x.flags & 0x03) !== 0 && (want.length === 0 || want.some((w) => w.codec === x.codec && equalBytes(w.value, x.value))));
@@ -162,16 +161,7 @@ function narrow(f: ActorEventFilter): { emitterIds?: number[]; emitterAddrs?: Ui
   return { ...(ids.length ? { emitterIds: ids } : {}), ...(f4.length ? { emitterAddrs: f4 } : {}) };
 }
 
-const filterParam = {
-  ...P.json('filter', '*types.ActorEventFilter', { type: 'object' }, true),
-  parse: (v: unknown, m: string) => {
-    try {
-      return parseActorEventFilter(v);
-    } catch (e) {
-      throw paramError(m, { name: 'filter', goType: '*types.ActorEventFilter' }, (e as Error).message, e);
-    }
-  },
-};
+const filterParam = P.object('filter', '*types.ActorEventFilter', { type: 'object' }, parseActorEventFilter, true);
 
 /** The actor events methods. */
 export const ACTOR_EVENT_METHODS: MethodDef[] = [
@@ -186,7 +176,7 @@ export const ACTOR_EVENT_METHODS: MethodDef[] = [
     lookback: 'tipset',
     cost: 'heavy',
     source: 'index (events)',
-    handler: async (ctx, [f]) => collect(ctx, f as ActorEventFilter),
+    handler: async (ctx, [f]) => collect(ctx, f),
   }),
   method({
     name: 'Filecoin.SubscribeActorEventsRaw',
@@ -200,7 +190,7 @@ export const ACTOR_EVENT_METHODS: MethodDef[] = [
     channel: true,
     source: 'index (events) + head changes',
     handler: async (ctx, [f], call) => {
-      const filter = f as ActorEventFilter;
+      const filter = f;
       const accept = acceptFor(filter);
       const prefill = filter.fromHeight !== undefined || filter.tipsetKey ? await collect(ctx, filter) : [];
       const ch = call.openChannel!({ kind: 'xrpc' }, EVENT_CHANNEL_BUFFER);

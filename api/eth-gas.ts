@@ -81,9 +81,8 @@ export function rewardsAt(percentiles: number[], txs: Array<{ premium: bigint; g
   return { rewards, gasUsed };
 }
 
-/** buildconstants.BlockGasLimit and BlockGasTargetIndex (80 % of a block's limit, minus 1). */
-const BLOCK_GAS_LIMIT_UNITS = 10_000_000_000n;
-const BLOCK_GAS_TARGET_INDEX = (BLOCK_GAS_LIMIT_UNITS * 80n) / 100n - 1n;
+/** buildconstants.BlockGasTargetIndex: 80 % of a block's gas limit, minus 1. */
+const BLOCK_GAS_TARGET_INDEX = (BLOCK_GAS_LIMIT * 80n) / 100n - 1n;
 /** FireHorse (nv28) switches the base fee to the premium rule (FIP-0115); devnets run it from genesis (Lotus 2k: −32). */
 const FIRE_HORSE: Record<string, number> = { mainnet: 6_052_800, calibnet: 3_694_534 };
 /** Breeze's 120 epochs of a fixed 100 attoFIL base fee (mainnet only: calibnet's Breeze is disabled). */

@@ -8,7 +8,7 @@
  * (or, for a masked ID, its actor ID); topics match `t1`…`t4` by position.
  */
 import { LRUCache } from 'lru-cache';
-import { P, paramError } from './params.js';
+import { P } from './params.js';
 import { type MethodDef, method } from './registry.js';
 import { S } from './schemas.js';
 import { tipSetByEthHash } from './eth-block.js';
@@ -188,9 +188,7 @@ export async function eventsForFilter(ctx: MethodContext, spec: EthFilterSpec): 
     [from, to] = [min, max === -1 ? head.height - 1 : max];
   }
   if (spec.topics.length > MAX_TOPICS) throw new HandlerError(`failed to get events for filter: failed to parse eth filter spec: too many topics in filter: ${spec.topics.length}, max: ${MAX_TOPICS}`);
-  const emitterIds = spec.address.filter(isMaskedId).map((a) => Number(Buffer.from(a.subarray(12)).readBigUInt64BE()));
-  const emitterAddrs = spec.address.filter((a) => !isMaskedId(a)).map((a) => Uint8Array.from([4, 10, ...a]));
-  const q = { fromHeight: from, toHeight: to, tipsetKeyCid, emitterAddrs, emitterIds, topics: spec.topics.map((t) => (t.length ? t : null)), rawOnly: true };
+  const q = { fromHeight: from, toHeight: to, tipsetKeyCid, ...emitterQuery(spec.address), topics: spec.topics.map((t) => (t.length ? t : null)), rawOnly: true };
   const tooMany = new HandlerError('failed to get events for filter: failed to get events for filter from chain indexer: failed to get events: filter matches too many events, try a more restricted filter');
   let events: IndexedEvent[];
   try {
@@ -210,6 +208,20 @@ export async function eventsForFilter(ctx: MethodContext, spec: EthFilterSpec): 
   return events;
 }
 
+/** An EthFilterSpec param (eth_getLogs, eth_newFilter). */
+export const filterSpecParam = (name: string) => P.object(name, '*ethtypes.EthFilterSpec', { $ref: '#/components/schemas/EthFilterSpec' }, parseFilterSpec);
+
+/**
+ * The emitter part of an index query for eth addresses: masked IDs match the emitter's
+ * actor ID, others its f410 address (Lotus's query ANDs the two lists when both are given).
+ */
+export function emitterQuery(addresses: Uint8Array[]): { emitterIds: number[]; emitterAddrs: Uint8Array[] } {
+  return {
+    emitterIds: addresses.filter(isMaskedId).map((a) => Number(Buffer.from(a.subarray(12)).readBigUInt64BE())),
+    emitterAddrs: addresses.filter((a) => !isMaskedId(a)).map((a) => Uint8Array.from([4, 10, ...a])),
+  };
+}
+
 /** The log methods. */
 export const ETH_LOG_METHODS: MethodDef[] = [
   method({
@@ -217,22 +229,11 @@ export const ETH_LOG_METHODS: MethodDef[] = [
     namespace: 'Eth',
     aliases: ['eth_getLogs'],
     summary: 'Logs matching a filter (block range or hash, addresses, topics), in chain order, from the index; Lotus\'s range and result limits.',
-    params: [
-      {
-        ...P.json('filter', '*ethtypes.EthFilterSpec', { $ref: '#/components/schemas/EthFilterSpec' }),
-        parse: (v: unknown, m: string) => {
-          try {
-            return parseFilterSpec(v);
-          } catch (e) {
-            throw paramError(m, { name: 'filter', goType: '*ethtypes.EthFilterSpec' }, (e as Error).message, e);
-          }
-        },
-      },
-    ],
+    params: [filterSpecParam('filter')],
     result: { type: 'array', items: S.object('EthLog') },
     answer: 'served',
     cost: 'heavy',
     source: 'index (events) + store (messages, for transaction hashes)',
-    handler: async (ctx, [spec]) => logsOf(ctx, await eventsForFilter(ctx, spec as EthFilterSpec)),
+    handler: async (ctx, [spec]) => logsOf(ctx, await eventsForFilter(ctx, spec)),
   }),
 ];

@@ -17,7 +17,7 @@
  * incremented on that path); here logIndex is the tipset's event index, as eth_getLogs.
  */
 import { randomUUID } from 'node:crypto';
-import { P, paramError } from './params.js';
+import { P } from './params.js';
 import { type MethodDef, method } from './registry.js';
 import { S } from './schemas.js';
 import type { MethodContext } from './dispatch.js';
@@ -25,14 +25,13 @@ import type { ChainView } from './chain-view.js';
 import { ethTipSet } from './eth-exec.js';
 import { tipSetByEthHash } from './eth-block.js';
 import { blockOf } from './eth-blocks.js';
-import { type EthFilterSpec, eventsForFilter, logsOf, parseBlockRange, parseFilterSpec } from './eth-logs.js';
+import { type EthFilterSpec, emitterQuery, eventsForFilter, filterSpecParam, logsOf, parseBlockRange, parseFilterSpec } from './eth-logs.js';
 import { type CallContext, type Channel, type ConnectionState, EVENT_CHANNEL_BUFFER } from '../rpc/server.js';
 import { HandlerError } from '../rpc/errors.js';
 import { IndexRowDeriver } from '../indexer/derive.js';
 import { matchesFilters } from '../indexer/event-rows.js';
 import type { EventQuery, IndexedEvent } from '../indexer/types.js';
 import type { HeadChange } from '../chain/head-change.js';
-import { isMaskedId } from '../chain/eth/address.js';
 import { hash32 } from '../chain/eth/json.js';
 
 /** A filter id or subscription id: 16 random bytes, then 16 zero bytes (Lotus newFilterID). */
@@ -46,8 +45,7 @@ function acceptFor(spec: { address: Uint8Array[]; topics: Uint8Array[][] }): (e:
     fromHeight: 0,
     toHeight: 0,
     limit: 0,
-    emitterIds: spec.address.filter(isMaskedId).map((a) => Number(Buffer.from(a.subarray(12)).readBigUInt64BE())),
-    emitterAddrs: spec.address.filter((a) => !isMaskedId(a)).map((a) => Uint8Array.from([4, 10, ...a])),
+    ...emitterQuery(spec.address),
     topics: spec.topics.map((t) => (t.length ? t : null)),
   };
   return (e) => matchesFilters(e, q);
@@ -181,16 +179,6 @@ function filterOf(call: CallContext, goName: string, id: string): PolledFilter {
 }
 
 const filterIdParam = P.json('id', 'ethtypes.EthFilterID', { type: 'string' });
-const filterSpecParam = (name: string) => ({
-  ...P.json(name, '*ethtypes.EthFilterSpec', { $ref: '#/components/schemas/EthFilterSpec' }),
-  parse: (v: unknown, m: string) => {
-    try {
-      return parseFilterSpec(v);
-    } catch (e) {
-      throw paramError(m, { name, goType: '*ethtypes.EthFilterSpec' }, (e as Error).message, e);
-    }
-  },
-});
 const asId = (v: unknown): string => (typeof v === 'string' ? v.toLowerCase() : '');
 
 /** Subscriptions and filters. */
@@ -263,7 +251,7 @@ export const ETH_SUBSCRIBE_METHODS: MethodDef[] = [
     source: 'index (events) + head changes',
     handler: async (ctx, [spec], call) => {
       checkCap(connectionOf(call, 'EthNewFilter').conn);
-      const s = spec as EthFilterSpec;
+      const s = spec;
       const events = await eventsForFilter(ctx, s);
       const prefill = await logsOf(ctx, events);
       const head = ctx.view.head();

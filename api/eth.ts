@@ -140,7 +140,7 @@ export const ETH_METHODS: MethodDef[] = [
     handler: async (ctx, [c]) => {
       const m = await storedMessage(ctx, c);
       if (!m) return null;
-      // delegated: keccak of the EIP-1559 form; secp: the signed CID's digest; BLS: the message CID's (Lotus ethTxHashFromSignedMessage)
+      // delegated: keccak of the eth form (EIP-1559 or legacy); secp: the signed CID's digest; BLS: the message CID's (Lotus ethTxHashFromSignedMessage)
       if (m.signed?.signature.type === SigType.Delegated) {
         try {
           return ethHashString(ethTransactionHash(ethTransactionFromSignedMessage(m.signed, await ethChainId(ctx))));

@@ -242,6 +242,25 @@ export const P = {
       return Uint8Array.from(Buffer.from(h, 'hex'));
     }),
 
+  /**
+   * A JSON value read by `read` (filter specs and other structured params), whose
+   * thrown message becomes the param's -32602 detail.
+   */
+  object: <T>(name: string, goType: string, schema: JsonSchema, read: (v: unknown) => T, optional = false): Param<T> =>
+    param(
+      name,
+      goType,
+      schema,
+      (v, fail) => {
+        try {
+          return read(v);
+        } catch (e) {
+          return fail((e as Error).message, e);
+        }
+      },
+      optional,
+    ),
+
   /** Any JSON value, handed to the method to read (filter specs, raw param lists). */
   json: (name: string, goType: string, schema: JsonSchema = {}, optional = false): Param<unknown> => param(name, goType, schema, (v) => v, optional),
 

@@ -34,7 +34,7 @@ import { TipSet, type TipSetKey } from '../chain/tipset.js';
 import { ChainReader } from '../blockstore/chain-reader.js';
 import { MemoryBlockstore } from '../blockstore/memory.js';
 import type { Block } from '../blockstore/types.js';
-import { type Eth1559Tx, type EthLegacyTx, LEGACY_155_PREFIX, LEGACY_HOMESTEAD_PREFIX, delegatedSignature, legacySignedRlp, legacyUnsignedRlp, toFilecoinMessage, txHash, unsignedRlp, METHOD_INVOKE_CONTRACT } from '../chain/eth/transaction.js';
+import { type Eth1559Tx, type EthLegacyTx, LEGACY_155_PREFIX, LEGACY_HOMESTEAD_PREFIX, decodeCborByteString, delegatedSignature, legacySignedRlp, legacyUnsignedRlp, toFilecoinMessage, txHash, unsignedRlp, METHOD_INVOKE_CONTRACT } from '../chain/eth/transaction.js';
 import { compileContract, type CompiledContract } from './solidity.js';
 import { EvmWorld, type EvmLog } from './evm.js';
 
@@ -457,7 +457,7 @@ async function runModel(opts: SynthOptions, token: CompiledContract, epochs: num
       let gasUsed: number;
       let toEth: Uint8Array | null = null;
       if (m.message.method === CREATE_EXTERNAL) {
-        const r = await world.create(fromEth!, m.message.nonce, decodeBytes(m.message.params));
+        const r = await world.create(fromEth!, m.message.nonce, decodeCborByteString(m.message.params));
         if (r.reverted || !r.address) throw new Error(`synthetic deployment at ${ts.height} failed`);
         // Init Exec4: the f410 and a robust f2 address (FVM new_actor_address: blake2b-160 of
         // cbor(origin) ‖ origin nonce ‖ actors created in this message) both map to the new ID
@@ -479,7 +479,7 @@ async function runModel(opts: SynthOptions, token: CompiledContract, epochs: num
         toEth = recipient?.delegated ? recipient.delegated.subarray(2) : null;
         const contract = recipient ? contracts.get(recipient.id) : undefined;
         if (contract) {
-          const input = m.message.params.length === 0 ? new Uint8Array(0) : decodeBytes(m.message.params);
+          const input = decodeCborByteString(m.message.params);
           const r = await world.call(fromEth ?? new Uint8Array(20), contract.eth, input);
           exitCode = r.reverted ? EXIT_EVM_REVERTED : 0;
           ret = cborBytes(r.returnData);
@@ -608,12 +608,4 @@ async function runModel(opts: SynthOptions, token: CompiledContract, epochs: num
   };
 }
 
-/** Decode a CBOR byte string's payload. @throws Error for anything else */
-function decodeBytes(b: Uint8Array): Uint8Array {
-  const major = b[0]! >> 5;
-  if (major !== 2) throw new Error('params are not a CBOR byte string');
-  const info = b[0]! & 0x1f;
-  const start = info < 24 ? 1 : info === 24 ? 2 : info === 25 ? 3 : info === 26 ? 5 : 9;
-  return b.subarray(start);
-}
 

@@ -51,7 +51,7 @@ export function openRpcDocument(registry: Registry, version: ApiVersion): Record
   };
 }
 
-const ORDER: Namespace[] = ['Chain', 'State', 'Wallet', 'Gas', 'Mpool', 'Eth', 'Net/Web3', 'Common'];
+const ORDER: Namespace[] = ['Chain', 'State', 'Msig', 'Wallet', 'Gas', 'Mpool', 'Eth', 'Net/Web3', 'Common'];
 
 /**
  * The README's API table: one row per method, grouped by namespace, with aliases,

@@ -14,6 +14,11 @@ import { ETH_LOG_METHODS } from './eth-logs.js';
 import { ETH_STATE_METHODS } from './eth-state.js';
 import { ETH_SUBSCRIBE_METHODS } from './eth-subscribe.js';
 import { GAS_METHODS } from './gas.js';
+import { MARKET_METHODS } from './market.js';
+import { MINER_METHODS } from './miner.js';
+import { MSIG_METHODS } from './msig.js';
+import { NETWORK_PARAMS_METHODS } from './network-params.js';
+import { SUPPLY_METHODS } from './supply.js';
 import { MPOOL_METHODS } from './mpool.js';
 import { NET_METHODS } from './net.js';
 import { Registry } from './registry.js';
@@ -21,4 +26,4 @@ import { STATE_METHODS } from './state.js';
 import { WALLET_METHODS } from './wallet.js';
 
 /** The registry of every method this gateway knows. */
-export const REGISTRY = new Registry([...CHAIN_METHODS, ...ACTOR_EVENT_METHODS, ...STATE_METHODS, ...WALLET_METHODS, ...GAS_METHODS, ...MPOOL_METHODS, ...ETH_METHODS, ...ETH_BLOCK_METHODS, ...ETH_STATE_METHODS, ...ETH_LOG_METHODS, ...ETH_GAS_METHODS, ...ETH_SUBSCRIBE_METHODS, ...NET_METHODS, ...COMMON_METHODS, ...EXECUTION_METHODS]);
+export const REGISTRY = new Registry([...CHAIN_METHODS, ...ACTOR_EVENT_METHODS, ...STATE_METHODS, ...MINER_METHODS, ...MARKET_METHODS, ...MSIG_METHODS, ...SUPPLY_METHODS, ...NETWORK_PARAMS_METHODS, ...WALLET_METHODS, ...GAS_METHODS, ...MPOOL_METHODS, ...ETH_METHODS, ...ETH_BLOCK_METHODS, ...ETH_STATE_METHODS, ...ETH_LOG_METHODS, ...ETH_GAS_METHODS, ...ETH_SUBSCRIBE_METHODS, ...NET_METHODS, ...COMMON_METHODS, ...EXECUTION_METHODS]);

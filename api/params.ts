@@ -161,6 +161,15 @@ export const P = {
       !!opts.optional,
     ),
 
+  /** An unsigned 64-bit integer (abi.SectorNumber, abi.DealID, verifreg.AllocationId, method numbers), as a JSON integer. */
+  uint: (name: string, goType: string): Param<number> =>
+    param(name, goType, { type: 'integer', minimum: 0 }, (v, fail) => {
+      if (typeof v !== 'number' || !Number.isInteger(v)) return fail(`json: cannot unmarshal ${short(v)} into Go value of type ${goType.replace(/^\*/, '')}`);
+      if (v < 0) return fail(`json: cannot unmarshal number ${v} into Go value of type ${goType.replace(/^\*/, '')}`);
+      if (!Number.isSafeInteger(v)) return fail(`json: cannot unmarshal number ${short(v)} into Go value of type ${goType.replace(/^\*/, '')} (beyond 2^53-1 it cannot be read exactly)`);
+      return v;
+    }),
+
   /** A Filecoin address string (`f…`/`t…`), as its bytes. */
   address: (name = 'address'): Param<Uint8Array> =>
     param(name, '*address.Address', { $ref: '#/components/schemas/Address' }, (v, fail) => {

@@ -54,7 +54,7 @@ export type CostClass = 'light' | 'standard' | 'heavy';
 export const COST_WEIGHT: Record<CostClass, number> = { light: 1, standard: 4, heavy: 20 };
 
 /** The namespaces, as the README table groups them. */
-export type Namespace = 'Chain' | 'State' | 'Wallet' | 'Gas' | 'Mpool' | 'Eth' | 'Net/Web3' | 'Common';
+export type Namespace = 'Chain' | 'State' | 'Msig' | 'Wallet' | 'Gas' | 'Mpool' | 'Eth' | 'Net/Web3' | 'Common';
 
 /** A method declaration. */
 export interface MethodDecl<T extends readonly Param<unknown>[] = readonly Param<unknown>[]> {

@@ -8,7 +8,7 @@ import type { JsonSchema } from './params.js';
 const ref = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
 
 /** Named object types without a spelled-out schema (referenced by name). */
-const OBJECTS = ['BlockMessages', 'Message', 'SignedMessage', 'MessageReceipt', 'Event', 'HeadChange', 'ObjStat', 'Actor', 'ActorState', 'MsgLookup', 'Version', 'InvocResult', 'EthBlock', 'EthCall', 'EthSyncing', 'EthTx', 'EthTxReceipt', 'EthLog', 'EthFeeHistory', 'EthFilterSpec', 'ActorEvent', 'MessageSendSpec', 'OpenRpcDocument'] as const;
+const OBJECTS = ['BlockMessages', 'Message', 'SignedMessage', 'MessageReceipt', 'Event', 'HeadChange', 'ObjStat', 'Actor', 'ActorState', 'MsgLookup', 'Version', 'InvocResult', 'EthBlock', 'EthCall', 'EthSyncing', 'EthTx', 'EthTxReceipt', 'EthLog', 'EthFeeHistory', 'EthFilterSpec', 'ActorEvent', 'MessageSendSpec', 'OpenRpcDocument', 'MinerInfo', 'MinerPower', 'MinerSectors', 'Deadline', 'DeadlineInfo', 'SectorOnChainInfo', 'MsigTransaction', 'MsigVesting', 'MarketBalance', 'MarketDeal', 'DealCollateralBounds', 'Allocation', 'Claim', 'NetworkParams', 'CirculatingSupply'] as const;
 
 /** Every schema of `components.schemas`. */
 export const COMPONENT_SCHEMAS: Record<string, JsonSchema> = {

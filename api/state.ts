@@ -14,7 +14,7 @@ import { actorCodeInfo } from '../chain/actor-codes.js';
 import { networkVersionAt } from '../chain/upgrades.js';
 import { type TipSet, tipSetKeyString } from '../chain/tipset.js';
 import { HamtTooLargeError } from '../chain/hamt.js';
-import { actorStateJson } from '../chain/actor-state-json.js';
+import { actorStateJson } from '../chain/actors/state-json.js';
 import { ActorNotFoundError, HandlerError, LimitExceededError, RpcError } from '../rpc/errors.js';
 import type { CallContext } from '../rpc/server.js';
 import { loadErr, readError } from './chain-view.js';
@@ -60,6 +60,25 @@ export async function loadActor(ctx: MethodContext, a: Uint8Array, ts: TipSet): 
   const actor = await getActor(get(ctx), ts.parentState, id);
   if (!actor) throw new ActorMissingError('actor not found');
   return { id, actor };
+}
+
+/**
+ * An actor at `ts`'s parent state loaded as one builtin kind, with the error texts of
+ * Lotus's state readers: `failed to load <label> actor: <lookup error>` and
+ * `failed to load <label> actor state: <Load error>` (both code 1).
+ */
+export async function kindAt<T>(ctx: MethodContext, a: Uint8Array, ts: TipSet, label: string, load: (get: (c: CID) => Promise<Uint8Array | null>, actor: Actor) => Promise<T>, prefix = ''): Promise<{ id: Uint8Array; actor: Actor; st: T }> {
+  let found: { id: Uint8Array; actor: Actor };
+  try {
+    found = await loadActor(ctx, a, ts);
+  } catch (e) {
+    throw readError(e, `${prefix}failed to load ${label} actor: ${(e as Error).message}`);
+  }
+  try {
+    return { ...found, st: await load(get(ctx), found.actor) };
+  } catch (e) {
+    throw readError(e, `${prefix}failed to load ${label} actor state: ${(e as Error).message}`);
+  }
 }
 
 function actorJson(ctx: MethodContext, a: Actor): Record<string, unknown> {

@@ -87,6 +87,44 @@ export async function amtEntries(get: BlockGetter, root: CID): Promise<Array<[nu
   return out;
 }
 
+/**
+ * The value at `index` of the AMT rooted at `root` (go-amt-ipld Get), reading one
+ * node per level.
+ * @returns the CBOR-decoded value, or undefined when the index is not set.
+ * @throws MissingBlockError when a node is absent; DecodeError on malformed nodes.
+ */
+export async function amtGet(get: BlockGetter, root: CID, index: number): Promise<unknown> {
+  if (!Number.isSafeInteger(index) || index < 0) return undefined;
+  const rootBytes = await get(root);
+  if (!rootBytes) throw new MissingBlockError(root, 'AMT root');
+  const r = parseRoot(decodeCbor(rootBytes));
+  const width = 1 << r.bitWidth;
+  if (index >= width ** (r.height + 1)) return undefined;
+  let node = parseNode(r.node);
+  for (let h = r.height; ; h--) {
+    const span = width ** h;
+    const slot = Math.floor(index / span);
+    index -= slot * span;
+    if ((((node.bmap[slot >> 3] ?? 0) >> (slot & 7)) & 1) === 0) return undefined;
+    // position among the set slots below this one
+    let pos = 0;
+    for (let i = 0; i < slot; i++) if ((((node.bmap[i >> 3] ?? 0) >> (i & 7)) & 1) === 1) pos++;
+    if (h === 0) return node.values[pos];
+    const link = node.links[pos];
+    if (!link) throw new DecodeError('AMT node', 'bitmap names more links than present');
+    const b = await get(link);
+    if (!b) throw new MissingBlockError(link, 'AMT node');
+    node = parseNode(decodeCbor(b));
+  }
+}
+
+/** The number of entries an AMT's root records (go-amt-ipld `Len`). @throws MissingBlockError, DecodeError */
+export async function amtLength(get: BlockGetter, root: CID): Promise<number> {
+  const rootBytes = await get(root);
+  if (!rootBytes) throw new MissingBlockError(root, 'AMT root');
+  return parseRoot(decodeCbor(rootBytes)).count;
+}
+
 /** The values of an AMT in index order. */
 export async function amtValues(get: BlockGetter, root: CID): Promise<unknown[]> {
   return (await amtEntries(get, root)).map(([, v]) => v);

@@ -12,8 +12,12 @@ export function rlePlusRuns(bytes: Uint8Array): number[] {
   if (bytes.length === 0) return [0];
   let pos = 0;
   const total = bytes.length * 8;
+  // past the last byte the stream reads as zeros: encoders drop trailing zero bytes (go-bitfield rlepluslazy)
   const bit = (): number => {
-    if (pos >= total) throw new DecodeError('RLE+ bitfield', 'truncated');
+    if (pos >= total) {
+      pos++;
+      return 0;
+    }
     const b = (bytes[pos >> 3]! >> (pos & 7)) & 1;
     pos++;
     return b;
@@ -52,4 +56,45 @@ export function rlePlusRuns(bytes: Uint8Array): number[] {
     runs.push(len);
   }
   return runs.length === 0 ? [0] : runs;
+}
+
+/** A set of bit indices as sorted, disjoint, non-adjacent half-open ranges `[start, end)`. */
+export type BitRanges = Array<[number, number]>;
+
+/** The set bits of RLE+ bytes as ranges. @throws DecodeError */
+export function bitfieldRanges(bytes: Uint8Array): BitRanges {
+  const out: BitRanges = [];
+  let pos = 0;
+  rlePlusRuns(bytes).forEach((len, i) => {
+    if (i % 2 === 1 && len > 0) out.push([pos, pos + len]);
+    pos += len;
+  });
+  return out;
+}
+
+/** How many bits a range set holds. */
+export function countBits(r: BitRanges): number {
+  return r.reduce((n, [a, b]) => n + (b - a), 0);
+}
+
+/** `a` without the bits of `b` (go-bitfield SubtractBitField). */
+export function subtractBits(a: BitRanges, b: BitRanges): BitRanges {
+  const out: BitRanges = [];
+  let j = 0;
+  for (const [start, end] of a) {
+    let s = start;
+    while (j < b.length && b[j]![1] <= s) j++;
+    let k = j;
+    while (s < end) {
+      const cut = b[k];
+      if (!cut || cut[0] >= end) {
+        out.push([s, end]);
+        break;
+      }
+      if (cut[0] > s) out.push([s, cut[0]]);
+      s = Math.max(s, cut[1]);
+      k++;
+    }
+  }
+  return out;
 }

@@ -14,10 +14,18 @@ export interface NetworkInfo {
   ethChainId: number;
   /** Seconds between epochs. */
   blockDelaySecs: number;
+  /**
+   * Raw-byte power a miner needs to be eligible for block production (bytes): Lotus
+   * sets it per build for every actors version (build/buildconstants params_*.go,
+   * `ConsensusMinerMinPower`): 10 TiB on mainnet, 32 GiB on calibnet, 2048 on 2k devnets.
+   */
+  consensusMinerMinPower: bigint;
 }
 
-const MAINNET: NetworkInfo = { name: 'mainnet', prefix: 'f', ethChainId: 314, blockDelaySecs: 30 };
-const CALIBNET: NetworkInfo = { name: 'calibnet', prefix: 't', ethChainId: 314159, blockDelaySecs: 30 };
+const MAINNET: NetworkInfo = { name: 'mainnet', prefix: 'f', ethChainId: 314, blockDelaySecs: 30, consensusMinerMinPower: 10n << 40n };
+const CALIBNET: NetworkInfo = { name: 'calibnet', prefix: 't', ethChainId: 314159, blockDelaySecs: 30, consensusMinerMinPower: 32n << 30n };
+/** A devnet (Lotus's 2k build parameters). */
+const devnet = (name: string): NetworkInfo => ({ name, prefix: 't', ethChainId: 31415926, blockDelaySecs: 30, consensusMinerMinPower: 2048n });
 
 const BY_GENESIS: Record<string, NetworkInfo> = {
   bafy2bzacecnamqgqmifpluoeldx7zzglxcljo6oja4vrmtj7432rphldpdmm2: MAINNET,
@@ -29,12 +37,12 @@ const BY_GENESIS: Record<string, NetworkInfo> = {
  * testnet (`t` prefix), as Lotus does for devnets.
  */
 export function networkForGenesis(genesisCid: string): NetworkInfo {
-  return BY_GENESIS[genesisCid] ?? { name: 'unknown', prefix: 't', ethChainId: 31415926, blockDelaySecs: 30 };
+  return BY_GENESIS[genesisCid] ?? devnet('unknown');
 }
 
 /** The network whose init actor records `name` (mainnet's is "testnetnet"). */
 export function networkForName(name: string): NetworkInfo {
   if (name === 'testnetnet' || name === 'mainnet') return MAINNET;
   if (name === 'calibrationnet') return CALIBNET;
-  return { name, prefix: 't', ethChainId: 31415926, blockDelaySecs: 30 };
+  return devnet(name);
 }

@@ -12,7 +12,7 @@ import { CID } from '../../chain/cid.js';
 import { actorCodeInfo } from '../../chain/actor-codes.js';
 import { addressToString } from '../../chain/address.js';
 import { actorState, getActor, listActors, lookupId, lookupRobustAddress, openStateTree } from '../../chain/state.js';
-import { actorStateJson } from '../../chain/actor-state-json.js';
+import { actorStateJson } from '../../chain/actors/state-json.js';
 import { cidJson } from '../../chain/json.js';
 import { rpc } from '../helpers/cluster.js';
 import { type InProcess, startInProcess } from '../helpers/inprocess.js';

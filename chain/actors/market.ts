@@ -55,14 +55,15 @@ export async function loadMarket(get: BlockGetter, actor: Actor): Promise<Market
   return loadKind(get, actor, 'storagemarket', 'market');
 }
 
+/** An ID address's balance in one balance table (`EscrowTable` or `LockedTable`), attoFIL; 0 when absent. */
+export async function balanceIn(get: BlockGetter, st: MarketState, table: 'EscrowTable' | 'LockedTable', id: Uint8Array): Promise<bigint> {
+  const v = await hamtGet(get, CID.asCID(st.fields[table])!, id, st.version >= 3 ? 6 : 5);
+  return v === undefined ? 0n : decodeBigInt(v as Uint8Array);
+}
+
 /** Escrow and locked balance of an ID address (attoFIL; 0 when absent). */
 export async function marketBalance(get: BlockGetter, st: MarketState, id: Uint8Array): Promise<{ escrow: bigint; locked: bigint }> {
-  const bitWidth = st.version >= 3 ? 6 : 5;
-  const at = async (table: string): Promise<bigint> => {
-    const v = await hamtGet(get, CID.asCID(st.fields[table])!, id, bitWidth);
-    return v === undefined ? 0n : decodeBigInt(v as Uint8Array);
-  };
-  return { escrow: await at('EscrowTable'), locked: await at('LockedTable') };
+  return { escrow: await balanceIn(get, st, 'EscrowTable', id), locked: await balanceIn(get, st, 'LockedTable', id) };
 }
 
 /** A deal's proposal, or null when the proposals AMT has no such deal. @throws DecodeError, MissingBlockError */

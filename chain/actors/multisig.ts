@@ -7,10 +7,10 @@
 import { CID } from '../cid.js';
 import { type BlockGetter } from '../amt.js';
 import { decodeBigInt } from '../bigint.js';
-import { hamtEntries } from '../hamt.js';
+import { hamtEntries, hamtGet } from '../hamt.js';
 import { DecodeError } from '../types.js';
 import type { Actor } from '../state.js';
-import { readVarint } from './keys.js';
+import { readVarint, varintKey } from './keys.js';
 import { loadKind } from './load.js';
 
 /** A multisig's state. Amounts in attoFIL, epochs as chain epochs. */
@@ -84,4 +84,12 @@ export async function pendingTxns(get: BlockGetter, st: MultisigState): Promise<
     if (!Array.isArray(t) || t.length !== 5) throw new DecodeError('multisig transaction', 'expected 5 fields');
     return { id: Number(readVarint(k, 'invalid pending transaction key')), to: t[0] as Uint8Array, value: decodeBigInt(t[1] as Uint8Array), method: Number(t[2]), params: t[3] as Uint8Array, approved: t[4] as Uint8Array[] };
   });
+}
+
+/** One pending transaction by ID, null when none. @throws MissingBlockError */
+export async function pendingTxn(get: BlockGetter, st: MultisigState, id: number): Promise<PendingTxn | null> {
+  const v = await hamtGet(get, st.pendingTxns, varintKey(id));
+  if (v === undefined) return null;
+  const t = v as unknown[];
+  return { id, to: t[0] as Uint8Array, value: decodeBigInt(t[1] as Uint8Array), method: Number(t[2]), params: t[3] as Uint8Array, approved: t[4] as Uint8Array[] };
 }

@@ -5,7 +5,7 @@
  */
 import type { TipSet } from '../chain/tipset.js';
 import { blockHeaderJson, cidJson, eventJson, messageJson, receiptJson, signedMessageJson } from '../chain/json.js';
-import { type CID, linksOf } from '../chain/cid.js';
+import { type CID, IDENTITY, linksOf } from '../chain/cid.js';
 import { amtValues } from '../chain/amt.js';
 import { type BlockHeader, eventFromCbor } from '../chain/types.js';
 import type { ChainMessage } from '../blockstore/chain-reader.js';
@@ -47,7 +47,15 @@ function ofParent(ctx: MethodContext, cid: CID, compute: (header: BlockHeader) =
   });
 }
 
-/** ChainStatObj: blocks and bytes reachable from `obj`, minus those reachable from `base`. */
+/** Sector commitment codecs (fil-commitment-unsealed 0xf101, -sealed 0xf102): links Lotus's ChainStatObj neither fetches nor counts. */
+const COMMITMENT_CODECS = new Set([0xf101, 0xf102]);
+
+/**
+ * ChainStatObj: blocks and bytes reachable from `obj`, minus those reachable from
+ * `base` (Lotus node/impl/full/chain.go: every visited node counts once as a link,
+ * the root included; sector commitments are skipped; identity CIDs, such as the
+ * actors v0–v7 code CIDs, count with their inline bytes).
+ */
 async function statObj(ctx: MethodContext, obj: CID, base: CID | null): Promise<{ Size: number; Links: number }> {
   const walk = async (root: CID, skip: Set<string>, visit: (b: Uint8Array) => void): Promise<Set<string>> => {
     const seen = new Set<string>();
@@ -55,10 +63,10 @@ async function statObj(ctx: MethodContext, obj: CID, base: CID | null): Promise<
     while (stack.length > 0) {
       const c = stack.pop()!;
       const k = c.toString();
-      if (seen.has(k) || skip.has(k)) continue;
+      if (seen.has(k) || skip.has(k) || COMMITMENT_CODECS.has(c.code)) continue;
       seen.add(k);
       if (seen.size > STAT_OBJ_MAX_BLOCKS) throw new LimitExceededError(`ChainStatObj: more than ${STAT_OBJ_MAX_BLOCKS} blocks`);
-      const b = await ctx.view.block(c);
+      const b = c.multihash.code === IDENTITY ? c.multihash.digest : await ctx.view.block(c);
       if (!b) throw new HandlerError(`ipld: could not find ${k}`);
       visit(b);
       stack.push(...linksOf(c, b));

@@ -110,6 +110,11 @@ export class ChainView {
     if (g.height !== 0) throw new HandlerError('genesis tipset not found in the store');
     this.genesis = g;
     this.network = networkForGenesis(g.key[0]!.toString());
+    if (this.network.name === 'unknown') {
+      // a genesis this gateway does not know: the init actor's NetworkName says which network it is
+      const name = await networkName((c) => this.deps.reader.blockstore.get(c), g.parentState).catch(() => null);
+      if (name) this.network = networkForName(name);
+    }
     return g;
   }
 

@@ -170,6 +170,14 @@ export const P = {
       return v;
     }),
 
+  /** Bytes as a base64 JSON string (Go `[]byte`); null reads as empty. */
+  base64: (name: string): Param<Uint8Array> =>
+    param(name, '[]byte', { type: 'string', contentEncoding: 'base64' }, (v, fail) => {
+      if (v === null) return new Uint8Array();
+      if (typeof v !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(v) || v.length % 4 !== 0) return fail(`illegal base64 data in ${short(v)}`);
+      return new Uint8Array(Buffer.from(v, 'base64'));
+    }),
+
   /** A Filecoin address string (`f…`/`t…`), as its bytes. */
   address: (name = 'address'): Param<Uint8Array> =>
     param(name, '*address.Address', { $ref: '#/components/schemas/Address' }, (v, fail) => {

@@ -15,6 +15,7 @@ import { networkVersionAt } from '../chain/upgrades.js';
 import { type TipSet, tipSetKeyString } from '../chain/tipset.js';
 import { HamtTooLargeError } from '../chain/hamt.js';
 import { actorStateJson } from '../chain/actors/state-json.js';
+import { DECODED_METHOD_NUMBERS, ParamsDecodeError, decodeMethodParams } from '../chain/actors/method-params.js';
 import { ActorNotFoundError, HandlerError, LimitExceededError, RpcError } from '../rpc/errors.js';
 import type { CallContext } from '../rpc/server.js';
 import { loadErr, readError } from './chain-view.js';
@@ -330,6 +331,36 @@ export const STATE_METHODS: MethodDef[] = [
           return { Balance: actor.balance.toString(), Code: cidJson(actor.code), State: actorStateJson(info, st, ctx.view.prefix) };
         }),
       );
+    },
+  }),
+  method({
+    ...AT_STATE,
+    name: 'Filecoin.StateDecodeParams',
+    summary: "A message's params decoded as the param type of `method` on the actor at `toAddr` (Lotus's JSON of that type; `{}` for Send and methods without params). Methods this gateway has no decoder for go to the full node.",
+    params: [P.address('toAddr'), P.uint('method', 'abi.MethodNum'), P.base64('params'), P.tipSetKey('tsk')],
+    result: { type: 'object' },
+    forwardWhen: (params) => typeof params[1] === 'number' && !DECODED_METHOD_NUMBERS.has(params[1]),
+    handler: async (ctx, [a, methodNum, params, tsk]) => {
+      const ts = await ctx.tipSetFromKey(tsk);
+      return read(async () => {
+        let actor: Actor;
+        try {
+          actor = (await loadActor(ctx, a, ts)).actor;
+        } catch (e) {
+          throw readError(e, `getting actor: ${(e as Error).message}`);
+        }
+        const info = actorCodeInfo(actor.code.toString());
+        if (!info) throw new HandlerError(`getting params type: unknown method ${methodNum} for actor ${actor.code.toString()}: actor metadata not found`);
+        let out: unknown;
+        try {
+          out = decodeMethodParams(info.name, info.version, methodNum, params, ctx.view.prefix);
+        } catch (e) {
+          if (e instanceof ParamsDecodeError) throw new HandlerError(e.message);
+          throw e;
+        }
+        if (out === undefined) throw new HandlerError(`getting params type: method ${methodNum} of ${info.name} (actors v${info.version}) is not decoded by this gateway; the full node decodes it`);
+        return out;
+      });
     },
   }),
   method({

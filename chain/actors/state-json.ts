@@ -13,7 +13,7 @@ import type { ActorCodeInfo } from '../actor-codes.js';
 import { rlePlusRuns } from '../bitfield.js';
 
 /** How one field renders. */
-type Kind =
+export type Kind =
   | 'cid'
   | 'cid?'
   | 'big'
@@ -24,6 +24,7 @@ type Kind =
   | 'addr'
   | 'addr?'
   | 'addrs'
+  | 'bytesList'
   | 'filter'
   | 'filter?'
   | 'bitfield'
@@ -31,7 +32,7 @@ type Kind =
   | { struct: Field[] }
   | { list: Field[] }
   | { nullable: { struct: Field[] } };
-type Field = [name: string, kind: Kind];
+export type Field = [name: string, kind: Kind];
 
 const FILTER: Field[] = [
   ['PositionEstimate', 'big'],
@@ -132,7 +133,8 @@ function layoutFor(info: ActorCodeInfo | undefined): Field[] | undefined {
   return LAYOUTS.find(([n, a, b]) => n === info.name && info.version >= a && info.version <= b)?.[3];
 }
 
-function render(kind: Kind, v: unknown, prefix: NetworkPrefix): unknown {
+/** Render a CBOR value as Lotus's JSON of the Go type `kind` describes (go encoding/json: nil slices null, bytes base64, big integers decimal strings). */
+export function render(kind: Kind, v: unknown, prefix: NetworkPrefix): unknown {
   if (typeof kind === 'object') {
     if ('nullable' in kind) return v === null ? null : render(kind.nullable, v, prefix);
     if ('list' in kind) return (v as unknown[]).length === 0 ? null : (v as unknown[]).map((x) => render({ struct: kind.list }, x, prefix));
@@ -161,6 +163,8 @@ function render(kind: Kind, v: unknown, prefix: NetworkPrefix): unknown {
       return v === null || (v as Uint8Array).length === 0 ? null : addressToString(v as Uint8Array, prefix);
     case 'addrs':
       return (v as Uint8Array[]).length === 0 ? null : (v as Uint8Array[]).map((a) => addressToString(a, prefix));
+    case 'bytesList':
+      return (v as Uint8Array[]).length === 0 ? null : (v as Uint8Array[]).map((b) => (b.length === 0 ? null : Buffer.from(b).toString('base64')));
     case 'filter':
       return render({ struct: FILTER }, v, prefix);
     case 'filter?':

@@ -223,3 +223,22 @@ test('calibnet epoch 16800 (actors v8): all 161 miners: MinerInfo decodes, claim
   assert.equal(msig.version, 8);
   assert.ok(msig.threshold >= 1 && msig.signers.length >= msig.threshold);
 });
+
+test('StateDecodeParams on mainnet genesis actors: a multisig proposal, Send, bad params, unknown actors, forwarded method numbers', async () => {
+  const { encodeCbor } = await import('../../chain/cid.js');
+  const { encodeBigInt } = await import('../../chain/bigint.js');
+  const { addressFromString } = await import('../../chain/address.js');
+  const { REGISTRY } = await import('../../api/methods.js');
+  const propose = Buffer.from(encodeCbor([addressFromString('f0100'), encodeBigInt(10n ** 18n), 0, new Uint8Array()])).toString('base64');
+  assert.deepEqual(await ok('StateDecodeParams', ['f0115', 2, propose, gk]), { To: 'f0100', Value: '1000000000000000000', Method: 0, Params: null });
+  // actors v0: the multisig constructor has no StartEpoch
+  const ctor = Buffer.from(encodeCbor([[addressFromString('f0100')], 1, 100])).toString('base64');
+  assert.deepEqual(await ok('StateDecodeParams', ['f0115', 1, ctor, gk]), { Signers: ['f0100'], NumApprovalsThreshold: 1, UnlockDuration: 100 });
+  assert.deepEqual(await ok('StateDecodeParams', ['f0100', 0, 'AQID', gk]), {}, 'Send: {} whatever the bytes');
+  assert.deepEqual((await call('StateDecodeParams', ['f0115', 2, 'AQ==', gk])).error, { code: 1, message: 'cbor input should be of type array' });
+  assert.deepEqual((await call('StateDecodeParams', ['f09999', 2, propose, gk])).error, { code: 1, message: 'getting actor: actor not found' });
+  assert.equal((await call('StateDecodeParams', ['f0115', 2, '!!', gk])).error.code, -32602);
+  // method numbers no decoder here knows go to the full node; the rest are answered here
+  assert.equal(REGISTRY.forwardsCall('Filecoin.StateDecodeParams', ['f01000', 25, '', null]), true);
+  assert.equal(REGISTRY.forwardsCall('Filecoin.StateDecodeParams', ['f0115', 2, propose, null]), false);
+});

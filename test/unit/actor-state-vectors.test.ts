@@ -19,6 +19,8 @@ import { DATACAP_ACTOR, DATACAP_GRANULARITY, VERIFREG_ACTOR, datacapBalance, loa
 import { loadMiner, minerInfo, sectorInfo } from '../../chain/actors/miner.js';
 import { POWER_ACTOR, loadPower, powerClaim } from '../../chain/actors/power.js';
 import { stateFields } from '../../chain/actors/state-json.js';
+import { decodeMethodParams } from '../../chain/actors/method-params.js';
+import { addressToString } from '../../chain/address.js';
 import { type Vector, loadVectors } from '../helpers/vectors.js';
 
 const actorAt = async (v: Vector, root: Vector['pre'], a: Uint8Array) => {
@@ -171,4 +173,42 @@ test('every touched singleton actor state has the layout of its actors version (
     }
   }
   assert.ok(seen > 100, `${seen} states checked`);
+});
+
+test("StateDecodeParams' decoders on the vectors' real messages: Lotus's JSON of each method's param type", async () => {
+  const cases: Array<[string, (j: Record<string, unknown>, v: Vector) => void]> = [
+    ['multisig/Propose/Ok', (j, v) => {
+      const [to, value, method] = decodeCbor<[Uint8Array, Uint8Array, number]>(v.message.params);
+      assert.deepEqual(Object.keys(j), ['To', 'Value', 'Method', 'Params']);
+      assert.equal(j.To, addressToString(to, 'f'));
+      assert.equal(j.Value, decodeBigInt(value).toString());
+      assert.equal(j.Method, method);
+    }],
+    ['verifiedregistry/AddVerifiedClient/Ok', (j, v) => {
+      const [client, allowance] = decodeCbor<[Uint8Array, Uint8Array]>(v.message.params);
+      assert.deepEqual(j, { Address: addressToString(client, 'f'), Allowance: decodeBigInt(allowance).toString() });
+    }],
+    ['storageminer/ChangePeerID/Ok', (j, v) => assert.deepEqual(j, { NewID: Buffer.from(decodeCbor<[Uint8Array]>(v.message.params)[0]).toString('base64') })],
+    ['storagepower/CreateMiner/Ok', (j) => {
+      assert.deepEqual(Object.keys(j), ['Owner', 'Worker', 'WindowPoStProofType', 'Peer', 'Multiaddrs']);
+      assert.match(String(j.Owner), /^f[0-3]/);
+    }],
+    ['storagemarket/AddBalance/Ok', (j, v) => assert.equal(j, addressToString(decodeCbor<Uint8Array>(v.message.params), 'f'))],
+    ['storageminer/WithdrawBalance/Ok', (j, v) => assert.deepEqual(j, { AmountRequested: decodeBigInt(decodeCbor<[Uint8Array]>(v.message.params)[0]).toString() })],
+  ];
+  let n = 0;
+  for (const [filter, check] of cases) {
+    for (const v of await loadVectors(filter)) {
+      const { actor } = await actorAt(v, v.pre, v.message.to);
+      const info = actorCodeInfo(actor.code.toString())!;
+      const j = decodeMethodParams(info.name, info.version, v.message.method, v.message.params, 'f');
+      assert.notEqual(j, undefined, `${v.name}: method ${v.message.method} of ${info.name} decodes`);
+      check(j as Record<string, unknown>, v);
+      n++;
+    }
+  }
+  assert.ok(n >= 10, `${n} messages decoded`);
+  assert.deepEqual(decodeMethodParams('account', 10, 0, Uint8Array.of(1, 2, 3), 'f'), {}, 'Send takes no params');
+  assert.throws(() => decodeMethodParams('multisig', 10, 2, Uint8Array.of(0x01), 'f'), /cbor input should be of type array/);
+  assert.throws(() => decodeMethodParams('multisig', 10, 2, Uint8Array.of(0x81, 0x01), 'f'), /cbor input had wrong number of fields/);
 });

@@ -17,6 +17,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"strings"
 
 	"github.com/ipfs/go-cid"
 	"github.com/ipld/go-car"
@@ -136,7 +137,7 @@ func (n *node) run(q query) (a answer) {
 			a = answer{Error: &msg}
 		}
 	}()
-	h, ok := methods[q.Method]
+	h, ok := methods[strings.TrimPrefix(q.Method, "Filecoin.")]
 	if !ok {
 		msg := fmt.Sprintf("method '%s' not found", q.Method)
 		return answer{Error: &msg}

@@ -2,7 +2,7 @@
  * The method registry: every JSON-RPC method the gateway knows is declared once, in
  * the file of its namespace (api/chain.ts, api/state.ts, api/eth.ts, …), with
  *   - its Lotus name and aliases (`eth_*`, `net_*`, `web3_*`, `trace_*`, `rpc.*`),
- *   - the API versions that have it (`/rpc/v0`, `/rpc/v1`; room for Lotus's v2),
+ *   - the API versions that have it (`/rpc/v0`, `/rpc/v1`, `/rpc/v2`),
  *   - its params (parsed and validated once, errors naming the param),
  *   - how it is answered: served from the store, forwarded to the full node, or
  *     refused with a reason,
@@ -17,11 +17,11 @@ import type { CallContext } from '../rpc/server.js';
 import type { JsonSchema, Param, ParsedParams } from './params.js';
 import type { MethodContext } from './dispatch.js';
 
-/** A JSON-RPC path version (`/rpc/v0`, `/rpc/v1`; Lotus's `/rpc/v2` is not served yet). */
+/** A JSON-RPC path version (`/rpc/v0`, `/rpc/v1`, `/rpc/v2`). */
 export type ApiVersion = 'v0' | 'v1' | 'v2';
 
 /** The versions this gateway serves, each on `/rpc/<version>`. */
-export const SERVED_VERSIONS: readonly ApiVersion[] = ['v1', 'v0'];
+export const SERVED_VERSIONS: readonly ApiVersion[] = ['v1', 'v0', 'v2'];
 
 /** How a method is answered. */
 export type Answer =

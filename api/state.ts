@@ -82,7 +82,8 @@ export async function kindAt<T>(ctx: MethodContext, a: Uint8Array, ts: TipSet, l
   }
 }
 
-function actorJson(ctx: MethodContext, a: Actor): Record<string, unknown> {
+/** Lotus's JSON of an actor (types.ActorV5: Code, Head, Nonce, Balance, DelegatedAddress). */
+export function actorJson(ctx: MethodContext, a: Actor): Record<string, unknown> {
   return { Code: cidJson(a.code), Head: cidJson(a.head), Nonce: a.nonce, Balance: a.balance.toString(), DelegatedAddress: a.delegatedAddress ? addr(ctx, a.delegatedAddress) : null };
 }
 

@@ -59,9 +59,10 @@ export async function runFollower(cfg: RoleConfig<'follower'>, store: Store, log
   const rateLimiter = new RateLimiter(REGISTRY, { ratePerSecond: cfg.rateLimit, burstSeconds: cfg.rateBurstSeconds }, undefined, metrics);
   const v1 = new RpcServer(methodTable(REGISTRY, 'v1', view), rpcOpts);
   const v0 = new RpcServer(methodTable(REGISTRY, 'v0', view), rpcOpts);
+  const v2 = new RpcServer(methodTable(REGISTRY, 'v2', view), rpcOpts);
   const readyLag = cfg.readyMaxLag;
   const app = await createRpcHttpServer({
-    rpc: { v1, v0 },
+    rpc: { v1, v0, v2 },
     log,
     metrics,
     maxRequestBytes: cfg.maxRequestBytes,

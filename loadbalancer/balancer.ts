@@ -360,7 +360,7 @@ export async function runBalancer(opts: BalancerOptions, log: Logger): Promise<B
     return toFollower(path, body);
   };
 
-  for (const version of ['v0', 'v1'] as const) {
+  for (const version of ['v0', 'v1', 'v2'] as const) {
     const path = `/rpc/${version}`;
     app.post(path, async (req, reply) => {
       const body = typeof req.body === 'string' ? req.body : '';

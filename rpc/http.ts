@@ -1,5 +1,5 @@
 /**
- * The HTTP face shared by the leader and followers: `POST /rpc/v1` and `/rpc/v0`
+ * The HTTP face shared by the leader and followers: `POST /rpc/v1`, `/rpc/v0` (and `/rpc/v2` on followers)
  * (JSON-RPC, single or batch), the same paths upgraded to WebSocket, health at
  * `/health/livez` and `/health/readyz`, and Prometheus text at `/debug/metrics`.
  * Bodies are read as text so that malformed JSON reaches the JSON-RPC layer and
@@ -18,8 +18,8 @@ export type HealthCheck = () => Promise<{ ok: boolean; [k: string]: unknown }> |
 
 /** Options for {@link createRpcHttpServer}. */
 export interface RpcHttpServerOptions {
-  /** Per API version path: `v1` and `v0`. Missing versions are served by v1. */
-  rpc: { v1: RpcServer; v0?: RpcServer };
+  /** Per API version path: `v1`, `v0` (served by v1 when missing) and `v2` (mounted only when given). */
+  rpc: { v1: RpcServer; v0?: RpcServer; v2?: RpcServer };
   log: Logger;
   metrics: Metrics;
   /** Largest body / WebSocket frame, bytes. */
@@ -52,7 +52,8 @@ export async function createRpcHttpServer(opts: RpcHttpServerOptions): Promise<F
     void reply.code(err.statusCode && err.statusCode >= 400 ? err.statusCode : 500).send({ error: err.message });
   });
 
-  for (const version of ['v1', 'v0'] as const) {
+  for (const version of ['v1', 'v0', 'v2'] as const) {
+    if (version === 'v2' && !opts.rpc.v2) continue;
     const rpc = opts.rpc[version] ?? opts.rpc.v1;
     app.post(`/rpc/${version}`, async (req, reply) => {
       const body = typeof req.body === 'string' ? req.body : '';

@@ -92,3 +92,47 @@ test("GasEstimateGasPremium: the premium filling 52.5% of the recent blocks' gas
   }
   assert.equal((await rpc(ip.url, 'Filecoin.GasEstimateGasPremium', [-1, 'f01000', 0, []])).body.error.code, -32602);
 });
+
+test('/rpc/v2: ChainGetTipSet by tag, key and height (with anchors and null rounds), StateGetActor and StateGetID by selector, eth methods shared with v1, selector errors as Lotus words them', async () => {
+  const v2 = ip.url.replace(/\/rpc\/v1$/, '/rpc/v2');
+  const get = async (sel: unknown) => (await rpc(v2, 'Filecoin.ChainGetTipSet', [sel])).body;
+  const height = async (sel: unknown) => {
+    const r = await get(sel);
+    assert.equal(r.error, undefined, `${JSON.stringify(sel)}: ${JSON.stringify(r.error)}`);
+    return r.result.Height as number;
+  };
+  assert.equal(await height({ tag: 'latest' }), 341);
+  assert.equal(await height({ tag: 'finalized' }), 0, 'head − 900 is below genesis');
+  const safe = Math.max(...[...byHeight.keys()].filter((h) => h <= 341 - 200));
+  assert.equal(await height({ tag: 'safe' }), safe, 'the tipset at or below head − 200 (141 is a null round)');
+  assert.equal(await height({ Tag: 'safe' }), safe, 'keys match case-insensitively, as Go does');
+  const t100 = byHeight.get(100)!;
+  assert.deepEqual((await get({ key: t100.key.map(cidJson) })).result.Cids, t100.key.map(cidJson));
+  assert.equal(await height({ height: { at: 100, anchor: {} } }), 100);
+  // 103 is a null round: the next tipset above, or with previous the one below
+  assert.ok(!byHeight.has(103));
+  assert.equal(await height({ height: { at: 103, anchor: {} } }), Math.min(...[...byHeight.keys()].filter((h) => h > 103)));
+  assert.equal(await height({ height: { at: 103, previous: true, anchor: { tag: 'latest' } } }), Math.max(...[...byHeight.keys()].filter((h) => h < 103)));
+  assert.equal(await height({ height: { at: 50, anchor: { key: t100.key.map(cidJson) } } }), 50);
+  const err = async (sel: unknown) => (await get(sel)).error;
+  assert.deepEqual(await err({ height: { at: 100 } }), { code: 1, message: 'looking for tipset with height greater than start point, req: 100, head: 0' }, 'no anchor: from the finalized tipset');
+  assert.deepEqual(await err({}), { code: 1, message: 'validating selector: exactly one tipset selection criteria must be specified, found: 0' });
+  assert.deepEqual(await err({ tag: 'latest', key: [] }), { code: 1, message: 'validating selector: exactly one tipset selection criteria must be specified, found: 2' });
+  assert.deepEqual(await err({ height: {} }), { code: 1, message: 'validating selector: validating tipset height: invalid tipset height: at epoch must be specified' });
+  assert.deepEqual(await err({ height: { at: -1 } }), { code: 1, message: 'validating selector: validating tipset height: invalid tipset height: epoch cannot be less than zero' });
+  assert.deepEqual(await err({ height: { at: 1, anchor: { tag: 'latest', key: [] } } }), { code: 1, message: 'validating selector: validating tipset height: invalid tipset anchor: at most one of key or tag must be specified' });
+  assert.deepEqual(await err({ tag: 'pending' }), { code: 1, message: 'unknown tipset tag: pending' });
+  assert.deepEqual(await err({ height: { at: 1, anchor: { tag: 'pending' } } }), { code: 1, message: 'getting anchor from tipset: unknown tipset tag: pending' });
+  // state by selector: the genesis state is in the CAR
+  const atGenesis = { height: { at: 0, anchor: {} } };
+  const actor = (await rpc(v2, 'Filecoin.StateGetActor', ['f01000', atGenesis])).body.result;
+  assert.deepEqual(actor, (await rpc(ip.url, 'Filecoin.StateGetActor', ['f01000', byHeight.get(0)!.key.map(cidJson)])).body.result);
+  const robust = (await rpc(ip.url, 'Filecoin.StateLookupRobustAddress', ['f01000', byHeight.get(0)!.key.map(cidJson)])).body.result;
+  assert.equal((await rpc(v2, 'Filecoin.StateGetID', [robust, atGenesis])).body.result, 'f01000');
+  assert.deepEqual((await rpc(v2, 'Filecoin.StateGetActor', ['f09999', atGenesis])).body.error, { code: 1, message: 'actor not found' });
+  const status = (await rpc(v2, 'Filecoin.ChainGetTipSetFinalityStatus', [])).body.result;
+  assert.deepEqual([status.ecFinalityThresholdDepth, status.ecFinalizedTipSet, status.f3FinalizedTipSet, status.finalizedTipSet.Height, status.head.Height], [-1, null, null, 0, 341]);
+  // eth methods are shared with v1; v1-only Filecoin methods are not in v2
+  assert.equal((await rpc(v2, 'eth_blockNumber')).body.result, (await rpc(ip.url, 'eth_blockNumber')).body.result);
+  assert.equal((await rpc(v2, 'Filecoin.ChainHead')).body.error.code, -32601);
+});

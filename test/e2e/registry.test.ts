@@ -113,19 +113,19 @@ test('a forwarded method reaches the full node unchanged, with its token, and it
 /** What needs execution or the mempool (DESIGN.md §2): the registry must forward exactly these. */
 const FORWARDED = [
   'Filecoin.StateCall',
-  'Filecoin.GasEstimateMessageGas', 'Filecoin.GasEstimateGasLimit', 'Filecoin.GasEstimateFeeCap', 'Filecoin.GasEstimateGasPremium',
+  'Filecoin.GasEstimateMessageGas', 'Filecoin.GasEstimateGasLimit', 'Filecoin.GasEstimateFeeCap',
   'Filecoin.MpoolPush', 'Filecoin.MpoolPending', 'Filecoin.MpoolGetNonce',
   'Filecoin.EthCall', 'eth_call', 'Filecoin.EthEstimateGas', 'eth_estimateGas', 'Filecoin.EthSendRawTransaction', 'eth_sendRawTransaction',
   'Filecoin.StateReplay', 'Filecoin.MinerGetBaseInfo', 'Filecoin.F3GetCertificate', 'Filecoin.F3GetLatestCertificate', 'Filecoin.F3GetPowerTableByInstance',
   'Filecoin.EthTraceBlock', 'trace_block', 'Filecoin.EthTraceReplayBlockTransactions', 'trace_replayBlockTransactions', 'Filecoin.EthTraceTransaction', 'trace_transaction', 'Filecoin.EthTraceFilter', 'trace_filter',
 ];
 
-test('every forwarded method of the registry, by name and alias, on v0 and v1, reaches the full node', async () => {
+test('every forwarded method of the registry, by name and alias, on v0, v1 and v2, reaches the full node', async () => {
   assert.deepEqual([...REGISTRY.forwardedNames()].sort(), [...FORWARDED].sort());
-  for (const version of ['v1', 'v0'] as const) {
+  for (const version of ['v1', 'v0', 'v2'] as const) {
     const url = cluster.lbUrl.replace('/rpc/v1', `/rpc/${version}`);
     for (const name of FORWARDED) {
-      if (!REGISTRY.lookup(name, version)) continue; // a v1-only method (F3)
+      if (!REGISTRY.lookup(name, version)) continue; // not in this version (F3: v1 only; v2: the eth ones)
       const before = received.length;
       const r = await rpc(url, name, []);
       assert.equal(r.body.result, `fullnode:${name}`, `${version} ${name}`);

@@ -69,6 +69,11 @@ test('lotus-client-rpc through the balancer: StateMinerPower, StateMinerInfo, St
       await client.destroy?.();
     }
   }
+  // the balancer serves /rpc/v2 too: selectors instead of tipset keys
+  const v2 = genesisCluster.lbUrl.replace(/\/rpc\/v1$/, '/rpc/v2');
+  const actor = (await rpc(v2, 'Filecoin.StateGetActor', ['f01000', { tag: 'latest' }])).body;
+  assert.equal(actor.result?.Balance, (await rpc(genesisCluster.lbUrl, 'Filecoin.StateGetActor', ['f01000', null])).body.result.Balance, JSON.stringify(actor));
+  assert.equal((await rpc(v2, 'Filecoin.ChainGetTipSet', [{ tag: 'finalized' }])).body.result.Height, 0);
 });
 
 test('iso-filecoin wallet flow through the balancer: balance, nonce, gas, sign, push, then StateWaitMsg answers after the leader applies the message plus confidence', async () => {

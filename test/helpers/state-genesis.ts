@@ -1,7 +1,7 @@
 /**
- * A SYNTHETIC genesis block over a real state tree: a CAR holding one height-0 header
- * whose ParentStateRoot is the given state root, an empty TxMeta and receipts AMT,
- * and every block of the state CAR. It lets a follower serve a real state (calibnet
+ * SYNTHETIC headers over real state trees: a CAR holding height-0… headers whose
+ * ParentStateRoots are the given state roots, an empty TxMeta and receipts AMT, and
+ * every block of the states. It lets a follower serve a real state (calibnet
  * at epoch 16800, which ships without its header) through the API; only the header
  * is made up.
  */
@@ -18,23 +18,40 @@ import { idAddress } from '../../chain/state.js';
 /** Write the CAR to `out`. @returns the genesis header CID. */
 export async function writeStateGenesisCar(stateCar: string, root: CID, out: string, timestamp = 1667326380): Promise<CID> {
   const { blocks } = await loadCar(stateCar);
+  return (await writeStateChainCar(blocks.values(), [root], out, timestamp))[0]!;
+}
+
+/**
+ * A SYNTHETIC chain of one-block tipsets at heights 0, 1, … whose parent state roots
+ * are `roots` in order (real states; made-up headers), with the state blocks.
+ * @returns the header CIDs by height.
+ */
+export async function writeStateChainCar(stateBlocks: Iterable<{ cid: CID; bytes: Uint8Array }>, roots: CID[], out: string, timestamp = 1598306400): Promise<CID[]> {
   const extra: Array<{ cid: CID; bytes: Uint8Array }> = [];
   const empty = buildAmt([], { bitWidth: 3, legacy: true });
   extra.push(...empty.blocks);
   const txMetaBytes = encodeTxMeta({ blsMessages: empty.root, secpkMessages: empty.root });
   extra.push({ cid: cborCid(txMetaBytes), bytes: txMetaBytes });
-  const header = encodeBlockHeader({
-    miner: idAddress(0), ticket: { vrfProof: new Uint8Array(96) }, electionProof: null, beaconEntries: [{ round: 0, data: new Uint8Array(32) }], winPoStProof: [],
-    parents: [], parentWeight: 0n, height: 0, parentStateRoot: root, parentMessageReceipts: empty.root, messages: cborCid(txMetaBytes),
-    blsAggregate: { type: SigType.BLS, data: Uint8Array.from([0xc0, ...new Uint8Array(95)]) }, timestamp, blockSig: null, forkSignaling: 0, parentBaseFee: 100n,
+  const headers: Array<{ cid: CID; bytes: Uint8Array }> = [];
+  roots.forEach((root, height) => {
+    const bytes = encodeBlockHeader({
+      miner: idAddress(0), ticket: { vrfProof: new Uint8Array(96) }, electionProof: height === 0 ? null : { winCount: 1, vrfProof: new Uint8Array(96) }, beaconEntries: [{ round: height, data: new Uint8Array(32) }], winPoStProof: [],
+      parents: height === 0 ? [] : [headers[height - 1]!.cid], parentWeight: BigInt(height), height, parentStateRoot: root, parentMessageReceipts: empty.root, messages: cborCid(txMetaBytes),
+      blsAggregate: { type: SigType.BLS, data: Uint8Array.from([0xc0, ...new Uint8Array(95)]) }, timestamp: timestamp + 30 * height, blockSig: null, forkSignaling: 0, parentBaseFee: 100n,
+    });
+    headers.push({ cid: cborCid(bytes), bytes });
   });
-  const headerCid = cborCid(header);
-  const { writer, out: bytes } = CarWriter.create([headerCid as never]);
+  const { writer, out: bytes } = CarWriter.create([headers.at(-1)!.cid as never]);
   const done = pipeline(Readable.from(bytes), createWriteStream(out));
-  await writer.put({ cid: headerCid as never, bytes: header });
-  for (const b of extra) await writer.put({ cid: b.cid as never, bytes: b.bytes });
-  for (const b of blocks.values()) await writer.put({ cid: b.cid as never, bytes: b.bytes });
+  for (const b of [...headers, ...extra]) await writer.put({ cid: b.cid as never, bytes: b.bytes });
+  const seen = new Set<string>([...headers, ...extra].map((b) => b.cid.toString()));
+  for (const b of stateBlocks) {
+    const k = b.cid.toString();
+    if (seen.has(k)) continue;
+    seen.add(k);
+    await writer.put({ cid: b.cid as never, bytes: b.bytes });
+  }
   await writer.close();
   await done;
-  return headerCid;
+  return headers.map((h) => h.cid);
 }

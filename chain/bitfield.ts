@@ -98,3 +98,47 @@ export function subtractBits(a: BitRanges, b: BitRanges): BitRanges {
   }
   return out;
 }
+
+/**
+ * RLE+ bytes of a range set (go-bitfield's encoding: version 00, the first run's bit,
+ * then each run as `1` (length 1), `01` + 4 bits (2–15) or `00` + varint; bits least
+ * significant first; trailing zero bytes dropped).
+ */
+export function encodeBitfield(r: BitRanges): Uint8Array {
+  if (r.length === 0) return new Uint8Array();
+  const bits: number[] = [0, 0];
+  const runs: number[] = [];
+  let pos = 0;
+  for (const [a, b] of r) {
+    if (a > pos) runs.push(a - pos);
+    else if (runs.length === 0) runs.push(0);
+    runs.push(b - a);
+    pos = b;
+  }
+  const first = runs[0] === 0 ? 1 : 0;
+  bits.push(first);
+  const put = (v: number, n: number) => {
+    for (let i = 0; i < n; i++) bits.push((v >> i) & 1);
+  };
+  for (const len of runs[0] === 0 ? runs.slice(1) : runs) {
+    if (len === 1) bits.push(1);
+    else if (len < 16) {
+      bits.push(0, 1);
+      put(len, 4);
+    } else {
+      bits.push(0, 0);
+      let v = len;
+      for (;;) {
+        const byte = v & 0x7f;
+        v = Math.floor(v / 128);
+        put(v > 0 ? byte | 0x80 : byte, 8);
+        if (v === 0) break;
+      }
+    }
+  }
+  const out = new Uint8Array(Math.ceil(bits.length / 8));
+  bits.forEach((b, i) => (out[i >> 3]! |= b << (i & 7)));
+  let end = out.length;
+  while (end > 0 && out[end - 1] === 0) end--;
+  return out.subarray(0, end);
+}

@@ -3,7 +3,7 @@
 // own actor-state readers on a state root loaded from a CAR file. Its output
 // is the reference the project's TypeScript tests compare against.
 //
-//	lotus-ref [--testnet] <car-file> <state-root-cid> < queries.json > answers.json
+//	lotus-ref [--testnet|--devnet] <car-file> <state-root-cid> < queries.json > answers.json
 //
 // stdin:  [{"method": "StateMinerInfo", "params": ["f01000"]}, ...]
 // stdout: [{"result": ...} | {"error": "..."}, ...] (one per query, same order)
@@ -41,17 +41,20 @@ type answer struct {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: lotus-ref [--testnet] <car-file> <state-root-cid> < queries.json")
+	fmt.Fprintln(os.Stderr, "usage: lotus-ref [--testnet|--devnet] <car-file> <state-root-cid> < queries.json")
 	os.Exit(2)
 }
 
 func main() {
 	testnet := false
+	devnet := false
 	var pos []string
 	for _, a := range os.Args[1:] {
 		switch a {
 		case "--testnet":
 			testnet = true
+		case "--devnet":
+			devnet = true
 		case "-h", "--help":
 			usage()
 		default:
@@ -64,7 +67,14 @@ func main() {
 
 	// Network settings, as Lotus's build/buildconstants init() does for the
 	// mainnet and calibnet builds (params_mainnet.go / params_calibnet.go).
-	if testnet {
+	if devnet {
+		// a 2k devnet (params_2k.go): t addresses, 2048-byte consensus minimum, the mainnet bundle's codes
+		address.CurrentNetwork = address.Testnet
+		policy.SetConsensusMinerMinPower(abi.NewStoragePower(2048))
+		if err := build.UseNetworkBundle("mainnet"); err != nil {
+			fatal("selecting mainnet actor bundle: %v", err)
+		}
+	} else if testnet {
 		address.CurrentNetwork = address.Testnet
 		policy.SetConsensusMinerMinPower(abi.NewStoragePower(32 << 30))
 		policy.SetPreCommitChallengeDelay(abi.ChainEpoch(150))

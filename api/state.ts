@@ -63,6 +63,15 @@ export async function loadActor(ctx: MethodContext, a: Uint8Array, ts: TipSet): 
   return { id, actor };
 }
 
+/** The actor at `ts`'s parent state, its lookup errors prefixed `getting actor: ` (StateReadState, StateDecodeParams). */
+async function gettingActor(ctx: MethodContext, a: Uint8Array, ts: TipSet): Promise<Actor> {
+  try {
+    return (await loadActor(ctx, a, ts)).actor;
+  } catch (e) {
+    throw readError(e, `getting actor: ${(e as Error).message}`);
+  }
+}
+
 /**
  * An actor at `ts`'s parent state loaded as one builtin kind, with the error texts of
  * Lotus's state readers: `failed to load <label> actor: <lookup error>` and
@@ -316,12 +325,7 @@ export const STATE_METHODS: MethodDef[] = [
       const ts = await ctx.tipSetFromKey(tsk);
       return ctx.cached(`${addr(ctx, a)}@${ts.keyString}`, () =>
         read(async () => {
-          let actor: Actor;
-          try {
-            actor = (await loadActor(ctx, a, ts)).actor;
-          } catch (e) {
-            throw readError(e, `getting actor: ${(e as Error).message}`);
-          }
+          const actor = await gettingActor(ctx, a, ts);
           const info = actorCodeInfo(actor.code.toString());
           let st: unknown;
           try {
@@ -344,12 +348,7 @@ export const STATE_METHODS: MethodDef[] = [
     handler: async (ctx, [a, methodNum, params, tsk]) => {
       const ts = await ctx.tipSetFromKey(tsk);
       return read(async () => {
-        let actor: Actor;
-        try {
-          actor = (await loadActor(ctx, a, ts)).actor;
-        } catch (e) {
-          throw readError(e, `getting actor: ${(e as Error).message}`);
-        }
+        const actor = await gettingActor(ctx, a, ts);
         const info = actorCodeInfo(actor.code.toString());
         if (!info) throw new HandlerError(`getting params type: unknown method ${methodNum} for actor ${actor.code.toString()}: actor metadata not found`);
         let out: unknown;

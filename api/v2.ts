@@ -121,6 +121,12 @@ export async function selectTipSet(ctx: MethodContext, raw: unknown): Promise<Ti
   return ts;
 }
 
+/** selectTipSet with Lotus's `getting tipset: ` prefix on its errors (StateGetActor, StateGetID). */
+const gettingTipSet = (ctx: MethodContext, sel: unknown): Promise<TipSet> =>
+  selectTipSet(ctx, sel).catch((e: Error) => {
+    throw e instanceof HandlerError ? new HandlerError(`getting tipset: ${e.message}`, e) : e;
+  });
+
 const V2 = { versions: ['v2'], answer: 'served', lookback: 'tipset' } as const;
 
 /** The v2 Filecoin methods (the eth methods are declared once, for v1 and v2). */
@@ -162,9 +168,7 @@ export const V2_METHODS: MethodDef[] = [
     cost: 'standard',
     source: "store (state tree at the tipset's parent state root)",
     handler: async (ctx, [a, sel]) => {
-      const ts = await selectTipSet(ctx, sel).catch((e: Error) => {
-        throw e instanceof HandlerError ? new HandlerError(`getting tipset: ${e.message}`, e) : e;
-      });
+      const ts = await gettingTipSet(ctx, sel);
       return read(async () => {
         const { actor } = await loadActor(ctx, a, ts);
         return actorJson(ctx, actor);
@@ -181,9 +185,7 @@ export const V2_METHODS: MethodDef[] = [
     cost: 'standard',
     source: "store (init actor at the tipset's parent state root)",
     handler: async (ctx, [a, sel]) => {
-      const ts = await selectTipSet(ctx, sel).catch((e: Error) => {
-        throw e instanceof HandlerError ? new HandlerError(`getting tipset: ${e.message}`, e) : e;
-      });
+      const ts = await gettingTipSet(ctx, sel);
       return read(async () => {
         const id = await lookupId((c: CID) => ctx.view.block(c), ts.parentState, a);
         if (!id) throw new HandlerError('looking up ID: actor not found');

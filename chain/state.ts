@@ -11,6 +11,7 @@ import { decodeBigInt } from './bigint.js';
 import { DecodeError } from './types.js';
 import { type BlockGetter, MissingBlockError } from './amt.js';
 import { hamtEntries, hamtGet } from './hamt.js';
+import { uvarintKey } from './actors/keys.js';
 
 /** An actor as stored in the state tree. */
 export interface Actor {
@@ -80,22 +81,9 @@ export async function networkName(get: BlockGetter, stateRoot: CID): Promise<str
 /** Address protocols. Source: go-address. */
 export const Protocol = { ID: 0, Secp256k1: 1, Actor: 2, BLS: 3, Delegated: 4 } as const;
 
-/** Unsigned LEB128 varint. */
-function uvarint(n: number): number[] {
-  const out: number[] = [];
-  let v = BigInt(n);
-  do {
-    let b = Number(v & 0x7fn);
-    v >>= 7n;
-    if (v > 0n) b |= 0x80;
-    out.push(b);
-  } while (v > 0n);
-  return out;
-}
-
 /** ID address bytes for an actor ID. */
 export function idAddress(id: number): Uint8Array {
-  return Uint8Array.from([Protocol.ID, ...uvarint(id)]);
+  return Uint8Array.from([Protocol.ID, ...uvarintKey(id)]);
 }
 
 /** The actor ID of ID address bytes. @throws DecodeError for another protocol */

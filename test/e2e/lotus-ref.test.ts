@@ -35,6 +35,15 @@ after(async () => {
   await ip?.stop();
 });
 
+/** A follower on `car`, once its head is at `height`. */
+async function serve(car: string, height: number): Promise<InProcess> {
+  const p = await startInProcess(car);
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline && p.follower.tracker.head?.height !== height) await new Promise((r) => setTimeout(r, 100));
+  assert.equal(p.follower.tracker.head?.height, height, `follower on ${car} at ${height}`);
+  return p;
+}
+
 /** Compare each case with the reference; @returns [answers equal, errors equal]. */
 async function compare(url: string, tsk: unknown[], cases: Array<[string, unknown[], unknown[]]>, ref: ReturnType<typeof lotusRef>): Promise<[number, number]> {
   assert.equal(ref.length, cases.length);
@@ -87,10 +96,8 @@ test('calibnet epoch 16800 (actors v8, 161 miners, 495 actors): our answers equa
   const dir = mkdtempSync(join(tmpdir(), 'lotus-ref-'));
   const car = join(dir, 'calibnet-e16800-genesis.car');
   await writeStateGenesisCar(fixture('state', 'calibnet-e16800-state.car'), root, car);
-  const cal = await startInProcess(car);
+  const cal = await serve(car, 0);
   try {
-    const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline && !cal.follower.tracker.head) await new Promise((r) => setTimeout(r, 100));
     const tsk = cal.follower.tracker.head!.key.map(cidJson);
     const actors = (await rpc(cal.url, 'Filecoin.StateListActors', [tsk])).body.result as string[];
     assert.equal(actors.length, 495);
@@ -126,11 +133,8 @@ test('mainnet actors v9 and v10 (the 60 test vectors, before and after each mess
   const car = join(dir, 'vectors.car');
   const roots = vs.flatMap((v) => [v.pre, v.post]);
   const heads = await writeStateChainCar(vs.flatMap((v) => [...v.blocks.values()]), roots, car);
-  const chain = await startInProcess(car);
+  const chain = await serve(car, roots.length - 1);
   try {
-    const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline && chain.follower.tracker.head?.height !== roots.length - 1) await new Promise((r) => setTimeout(r, 100));
-    assert.equal(chain.follower.tracker.head?.height, roots.length - 1);
     let results = 0;
     const versions = new Set<number>();
     for (let i = 0; i < roots.length; i++) {
@@ -163,10 +167,8 @@ test('SYNTHETIC actors v16 state (power with the ramp, inline vesting, 13-field 
   const car = join(dir, 'builtin-v16.car');
   // heights 0 and 1 over the same state, so that vesting and deadlines are read at two epochs
   const heads = await writeStateChainCar(blocks, [facts.root, facts.root], car);
-  const chain = await startInProcess(car);
+  const chain = await serve(car, 1);
   try {
-    const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline && chain.follower.tracker.head?.height !== 1) await new Promise((r) => setTimeout(r, 100));
     const tsk = [{ '/': heads[1]!.toString() }];
     const actors = (await rpc(chain.url, 'Filecoin.StateListActors', [tsk])).body.result as string[];
     const cases: Array<[string, unknown[], unknown[]]> = [['StateListMiners', [], []]];

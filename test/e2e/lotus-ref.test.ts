@@ -18,7 +18,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CID } from '../../chain/cid.js';
-import { lotusRef } from '../helpers/lotus-ref.js';
+import { type RefAnswer, buildLotusRef, lotusRef } from '../helpers/lotus-ref.js';
 import { writeStateGenesisCar } from '../helpers/state-genesis.js';
 
 const GENESIS_STATE = 'bafy2bzacech3yb7xlb7c57v2xh7rvmt4skeidk7z2g36llksaz4biflblbt24';
@@ -26,6 +26,8 @@ let ip: InProcess;
 let gk: unknown[];
 
 before(async () => {
+  // build the reference first (minutes when cold), then start the follower
+  await buildLotusRef();
   ip = await startInProcess(fixture('chain', 'mainnet-genesis.car'));
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline && !ip.follower.tracker.head) await new Promise((r) => setTimeout(r, 100));
@@ -45,7 +47,7 @@ async function serve(car: string, height: number): Promise<InProcess> {
 }
 
 /** Compare each case with the reference; @returns [answers equal, errors equal]. */
-async function compare(url: string, tsk: unknown[], cases: Array<[string, unknown[], unknown[]]>, ref: ReturnType<typeof lotusRef>): Promise<[number, number]> {
+async function compare(url: string, tsk: unknown[], cases: Array<[string, unknown[], unknown[]]>, ref: RefAnswer[]): Promise<[number, number]> {
   assert.equal(ref.length, cases.length);
   let results = 0;
   let errors = 0;
@@ -85,7 +87,7 @@ test('mainnet genesis: our answers equal Lotus v1.35.0 code for every miner, mul
   for (const a of [...msigs, 'f0100']) cases.push(['MsigGetAvailableBalance', [a], [a, 0]], ['MsigGetVestingSchedule', [a], [a]], ['MsigGetPending', [a], [a]]);
   for (const d of [0, 1, 767, 2303, 2304, 999999]) cases.push(['StateMarketStorageDeal', [d], [d]]);
   for (const a of of('account').slice(0, 5)) cases.push(['StateVerifiedClientStatus', [a], [a]], ['StateVerifierStatus', [a], [a]], ['StateMarketBalance', [a], [a]]);
-  const ref = lotusRef(fixture('chain', 'mainnet-genesis.car'), GENESIS_STATE, cases.map(([m, , p]) => ({ method: m, params: p })));
+  const ref = await lotusRef(fixture('chain', 'mainnet-genesis.car'), GENESIS_STATE, cases.map(([m, , p]) => ({ method: m, params: p })));
   const [results, errors] = await compare(ip.url, gk, cases, ref);
   process.stdout.write(`# lotus-ref: ${results} answers and ${errors} errors equal Lotus's on mainnet genesis\n`);
   assert.ok(results > 100 && errors > 5);
@@ -113,7 +115,7 @@ test('calibnet epoch 16800 (actors v8, 161 miners, 495 actors): our answers equa
     for (const m of of('storageminer').slice(0, 10)) cases.push(['StateMinerDeadlines', [m], [m]]);
     for (const a of [...of('multisig'), ...of('account').slice(0, 20)]) cases.push(['MsigGetAvailableBalance', [a], [a, 0]], ['MsigGetVestingSchedule', [a], [a]], ['MsigGetPending', [a], [a]], ['StateVerifiedClientStatus', [a], [a]], ['StateVerifierStatus', [a], [a]], ['StateMarketBalance', [a], [a]]);
     for (const d of [0, 1, 2, 10, 100, 1000]) cases.push(['StateMarketStorageDeal', [d], [d]]);
-    const ref = lotusRef(car, root.toString(), cases.map(([m, , p]) => ({ method: m, params: p })), { testnet: true });
+    const ref = await lotusRef(car, root.toString(), cases.map(([m, , p]) => ({ method: m, params: p })), { testnet: true });
     const [results, errors] = await compare(cal.url, tsk, cases, ref);
     process.stdout.write(`# lotus-ref: ${results} answers and ${errors} errors equal Lotus's on calibnet 16800\n`);
     assert.ok(results > 1000, `${results} answers compared`);
@@ -145,7 +147,7 @@ test('mainnet actors v9 and v10 (the 60 test vectors, before and after each mess
       for (const a of new Set([addressToString(v.message.to, 'f'), addressToString(v.message.from, 'f'), 'f04', 'f05', 'f06', 'f07', 'f02'])) {
         cases.push(['StateReadState', [a], [a]], ['StateMinerInfo', [a], [a]], ['StateMinerProvingDeadline', [a], [a, i]], ['MsigGetVestingSchedule', [a], [a]], ['StateMinerPower', [a], [a]]);
       }
-      const ref = lotusRef(car, roots[i]!.toString(), cases.map(([m, , p]) => ({ method: m, params: p })));
+      const ref = await lotusRef(car, roots[i]!.toString(), cases.map(([m, , p]) => ({ method: m, params: p })));
       // the states are subsets (the paths the message touched): compare where Lotus could read them
       const readable = cases.map((c, j) => [c, ref[j]!] as const).filter(([, r]) => 'result' in r);
       const [r] = await compare(chain.url, tsk, readable.map(([c]) => c), readable.map(([, r]) => r));
@@ -180,7 +182,7 @@ test('SYNTHETIC actors v16 state (power with the ramp, inline vesting, 13-field 
     }
     for (const d of [...facts.deals, 99]) cases.push(['StateMarketStorageDeal', [d], [d]]);
     for (const a of ['f0103', 'f0104', 'f0105', 'f0200', 'f0100']) cases.push(['StateVerifiedClientStatus', [a], [a]], ['StateVerifierStatus', [a], [a]], ['StateMarketBalance', [a], [a]], ['MsigGetPending', [a], [a]], ['MsigGetVestingSchedule', [a], [a]], ['MsigGetAvailableBalance', [a], [a, 1]]);
-    const ref = lotusRef(car, facts.root.toString(), cases.map(([m, , p]) => ({ method: m, params: p })), { devnet: true });
+    const ref = await lotusRef(car, facts.root.toString(), cases.map(([m, , p]) => ({ method: m, params: p })), { devnet: true });
     const [results, errors] = await compare(chain.url, tsk, cases, ref);
     process.stdout.write(`# lotus-ref: ${results} answers and ${errors} errors equal Lotus's on the SYNTHETIC actors v16 state\n`);
     assert.ok(results > 50 && errors > 5, `${results} answers, ${errors} errors`);

@@ -15,6 +15,9 @@
 #                           data/, commitlog/, saved_caches/, hints/, cdc_raw/, logs/, cassandra.pid
 #   CASSANDRA_LIB_DIR       jar dir (default $CASSANDRA_DIR/lib; point several state dirs
 #                           at one shared lib dir to download only once)
+#   CASSANDRA_HOST          listen and CQL address   (default 127.0.0.1; 127.0.0.2… for
+#                           the nodes of a multi-node cluster on loopback)
+#   CASSANDRA_SEEDS         seed list host:port,…    (default this node)
 #   CASSANDRA_PORT          CQL native port          (default 9042)
 #   CASSANDRA_STORAGE_PORT  inter-node storage port  (default 7000)
 #   CASSANDRA_JMX_PORT      JMX port, 127.0.0.1 only (default 7199)
@@ -42,7 +45,9 @@ JMX_PORT="${CASSANDRA_JMX_PORT:-7199}"
 XMS="${CASSANDRA_XMS:-768m}"
 XMX="${CASSANDRA_XMX:-1g}"
 START_TIMEOUT="${CASSANDRA_START_TIMEOUT:-180}"
-HOST=127.0.0.1
+HOST="${CASSANDRA_HOST:-127.0.0.1}"
+[[ "$HOST" =~ ^127\.[0-9]+\.[0-9]+\.[0-9]+$ ]] || { printf '[cassandra] ERROR: CASSANDRA_HOST must be a loopback address (127.x.y.z), got %s\n' "$HOST" >&2; exit 1; }
+SEEDS="${CASSANDRA_SEEDS:-$HOST:$STORAGE_PORT}"
 
 log() { printf '[cassandra] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -124,6 +129,8 @@ write_config() {
   sed -e "s#@@DIR@@#$DIR#g" \
       -e "s#@@NATIVE_PORT@@#$PORT#g" \
       -e "s#@@STORAGE_PORT@@#$STORAGE_PORT#g" \
+      -e "s#@@HOST@@#$HOST#g" \
+      -e "s#@@SEEDS@@#$SEEDS#g" \
       "$YAML_TEMPLATE" >"$CONF/cassandra.yaml"
 
   cat >"$CONF/logback.xml" <<'EOF'

@@ -52,8 +52,12 @@ export function parseCqlUrl(url: string): CqlSettings {
 
 /** A connected client (keyspace not yet selected). */
 export function cqlClient(s: CqlSettings, keyspace?: string): cassandra.Client {
+  // nodes the driver discovers (system.peers) are dialled on protocolOptions.port, 9042 unless
+  // set: use the contact points' port, so a cluster on another port is reached on all its nodes
+  const ports = new Set(s.contactPoints.map((h) => Number(h.slice(h.lastIndexOf(':') + 1))));
   return new cassandra.Client({
     contactPoints: s.contactPoints,
+    ...(ports.size === 1 ? { protocolOptions: { port: [...ports][0]! } } : {}),
     localDataCenter: s.localDataCenter,
     keyspace,
     credentials: s.credentials,
@@ -62,7 +66,9 @@ export function cqlClient(s: CqlSettings, keyspace?: string): cassandra.Client {
       retry: new cassandra.policies.retry.RetryPolicy(),
     },
     socketOptions: { connectTimeout: 5000, readTimeout: s.timeoutMs },
-    queryOptions: { consistency: s.consistency, prepare: true },
+    // every statement here is idempotent (content-addressed blocks, index rows keyed by what they
+    // describe, the head row overwritten): the driver may retry one on another node when a node dies
+    queryOptions: { consistency: s.consistency, prepare: true, isIdempotent: true },
   });
 }
 

@@ -1,0 +1,140 @@
+/**
+ * `docker-compose up --scale follower=5` for real, on the images scripts/images.sh
+ * builds here (no registry): the store, migrations, the leader replaying mainnet 0–341,
+ * five followers the balancer finds through Docker's DNS; the walking-skeleton checks
+ * through the published balancer port (every height, every block and its messages,
+ * ChainNotify); scale to 8 live; one follower container killed under load with no
+ * request failed; `down` leaves nothing. Runs where a Docker engine and the images are
+ * there (COMPOSE_TEST=1, as .ci/run sets it, makes their absence a failure).
+ */
+import '../helpers/watchdog.js';
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import WebSocket from 'ws';
+import { fixture, fixturesDir, projectPath } from '../../common/paths.js';
+import { CarReplaySource } from '../../leader/car-source.js';
+import { ChainReader } from '../../blockstore/chain-reader.js';
+import { blockHeaderJson, cidJson } from '../../chain/json.js';
+import { freePort, rpc, waitFor } from '../helpers/cluster.js';
+
+/**
+ * Run a command to its exit, stdin closed: resolves its stdout. (execFile waits for its
+ * pipes to close, and under the test runner docker-compose's helpers may keep them open.)
+ */
+function execFile(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv } = {}): Promise<{ stdout: string }> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(cmd, args, { env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    p.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    p.stderr.on('data', (b: Buffer) => (err += b.toString()));
+    p.on('error', reject);
+    p.on('exit', (code) => (code === 0 ? resolve({ stdout: out }) : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${err.slice(-2000)}`))));
+  });
+}
+const required = process.env.COMPOSE_TEST === '1';
+const haveImages = spawnSync('docker', ['image', 'inspect', 'fil-follower:local', 'filf-postgres:local'], { stdio: 'ignore' }).status === 0;
+const skip = !required && !haveImages ? 'no Docker engine or images here (npm run images builds them; COMPOSE_TEST=1 requires them)' : false;
+
+const project = `filfci${process.pid}`;
+let lbPort = 0;
+let lb = '';
+let env: NodeJS.ProcessEnv;
+let src: CarReplaySource;
+const compose = (...args: string[]) => execFile('docker-compose', ['-p', project, '-f', projectPath('docker-compose.yml'), ...args], { env });
+const ready = async (): Promise<Array<{ url: string; ready: boolean; height: number }>> => {
+  // with a timeout: docker-proxy accepts on the published port before the balancer listens, and holds the connection
+  const r = await fetch(`http://127.0.0.1:${lbPort}/health/readyz`, { signal: AbortSignal.timeout(2000) }).catch(() => null);
+  return r ? (((await r.json().catch(() => ({}))) as { upstreams: Array<{ url: string; ready: boolean; height: number }> }).upstreams ?? []) : [];
+};
+
+// nothing of this process keeps the event loop alive while the stack runs in Docker (waitFor's timers are unref'd)
+let keepAlive: NodeJS.Timeout | undefined;
+
+before(async () => {
+  if (skip) return;
+  keepAlive = setInterval(() => undefined, 1000);
+  assert.ok(haveImages, 'the images exist (scripts/images.sh)');
+  src = await CarReplaySource.open(fixture('chain', 'mainnet-h0-341.car'));
+  lbPort = await freePort();
+  lb = `http://127.0.0.1:${lbPort}/rpc/v1`;
+  env = { ...process.env, LB_PORT: String(lbPort), EPOCH_MS: '50', FIXTURES_DIR: fixturesDir(), LOG_LEVEL: 'warn' };
+  await compose('up', '-d', '--scale', 'follower=5');
+});
+after(async () => {
+  if (!skip) await compose('down', '-v', '--remove-orphans').catch(() => undefined);
+  clearInterval(keepAlive);
+});
+
+test('compose: five followers discovered through Docker DNS; every height 0–341, every block and its messages, and ChainNotify through the published balancer port', { skip }, async () => {
+  await waitFor(async () => (await ready()).filter((u) => u.ready && u.height === 341).length === 5, 180_000, 'five ready followers at 341');
+  assert.equal((await ready()).length, 5);
+  const reader = new ChainReader(src.car.blocks);
+  let blocks = 0;
+  let messages = 0;
+  for (const t of src.tipsets) {
+    const r = await rpc(lb, 'Filecoin.ChainGetTipSetByHeight', [t.height, null]);
+    assert.deepEqual(r.body.result?.Cids, t.key.map(cidJson), `tipset ${t.height}`);
+    for (const b of t.blocks) {
+      assert.deepEqual((await rpc(lb, 'Filecoin.ChainGetBlock', [cidJson(b.cid)])).body.result, blockHeaderJson(b.header, 'f'));
+      const want = await reader.messagesForBlock(b.header);
+      const m = (await rpc(lb, 'Filecoin.ChainGetBlockMessages', [cidJson(b.cid)])).body.result;
+      assert.deepEqual(m.Cids, [...want.bls, ...want.secpk].map((x) => cidJson(x.cid)));
+      blocks++;
+      messages += m.Cids.length;
+    }
+  }
+  assert.equal(blocks, 547);
+  // ChainNotify over the balancer's WebSocket: the current head first
+  const ws = new WebSocket(lb.replace(/^http/, 'ws'));
+  await new Promise((r) => ws.once('open', r));
+  const first = new Promise<any>((resolve) => ws.on('message', (d) => {
+    const msg = JSON.parse(String(d));
+    if (msg.method === 'xrpc.ch.val') resolve(msg.params[1]);
+  }));
+  ws.send(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'Filecoin.ChainNotify', params: [] }));
+  const current = await first;
+  ws.close();
+  assert.equal(current[0].Type, 'current');
+  assert.equal(current[0].Val.Height, 341);
+  process.stdout.write(`# compose: 5 followers; ${src.tipsets.length} tipsets, ${blocks} blocks, ${messages} block messages equal the CAR through 127.0.0.1:${lbPort}\n`);
+});
+
+test('compose: --scale follower=8 on the running stack is picked up live; one follower container killed under load fails no request; down leaves nothing', { skip }, async () => {
+  await compose('up', '-d', '--scale', 'follower=8', '--no-recreate');
+  await waitFor(async () => (await ready()).filter((u) => u.ready).length === 8, 120_000, 'eight ready followers');
+  // load: 4 clients reading random heights until told to stop
+  let stop = false;
+  let tried = 0;
+  const failures: string[] = [];
+  const client = async () => {
+    while (!stop) {
+      const t = src.tipsets[Math.floor(Math.random() * src.tipsets.length)]!;
+      tried++;
+      try {
+        const r = await rpc(lb, 'Filecoin.ChainGetTipSetByHeight', [t.height, null]);
+        if (JSON.stringify(r.body?.result?.Cids) !== JSON.stringify(t.key.map(cidJson))) failures.push(`${t.height}: ${JSON.stringify(r.body?.error ?? r.body).slice(0, 200)}`);
+      } catch (e) {
+        failures.push(`${t.height}: ${(e as Error).message}`);
+      }
+    }
+  };
+  const load = [client(), client(), client(), client()];
+  await new Promise((r) => setTimeout(r, 2000));
+  const victim = `${project}_follower_3`;
+  await execFile('docker', ['kill', victim]);
+  const killedAt = tried;
+  await waitFor(async () => (await ready()).filter((u) => u.ready).length === 7 && tried > killedAt + 500, 60_000, 'the balancer drops the killed follower, 500 more requests');
+  stop = true;
+  await Promise.all(load);
+  process.stdout.write(`# compose: 8 followers live; killed ${victim} under load: ${tried} requests, ${failures.length} failed\n`);
+  assert.deepEqual(failures, []);
+  await compose('down', '-v', '--remove-orphans');
+  const left = (await execFile('docker', ['ps', '-a', '-q', '--filter', `label=com.docker.compose.project=${project}`])).stdout.trim();
+  assert.equal(left, '', 'no container left');
+  const nets = (await execFile('docker', ['network', 'ls', '-q', '--filter', `label=com.docker.compose.project=${project}`])).stdout.trim();
+  assert.equal(nets, '', 'no network left');
+  const vols = (await execFile('docker', ['volume', 'ls', '-q', '--filter', `label=com.docker.compose.project=${project}`])).stdout.trim();
+  assert.equal(vols, '', 'no volume left');
+});

@@ -3,7 +3,8 @@
  * builds here (no registry): the store, migrations, the leader replaying mainnet 0–341,
  * five followers the balancer finds through Docker's DNS; the walking-skeleton checks
  * through the published balancer port (every height, every block and its messages,
- * ChainNotify); scale to 8 live; one follower container killed under load with no
+ * ChainNotify); a rolling restart of every follower under load and the time to ready of
+ * an added one; scale to 8 live; one follower container killed under load with no
  * request failed; `down` leaves nothing. Runs where a Docker engine and the images are
  * there (COMPOSE_TEST=1, as .ci/run sets it, makes their absence a failure).
  */
@@ -99,6 +100,42 @@ test('compose: five followers discovered through Docker DNS; every height 0–34
   assert.equal(current[0].Type, 'current');
   assert.equal(current[0].Val.Height, 341);
   process.stdout.write(`# compose: 5 followers; ${src.tipsets.length} tipsets, ${blocks} blocks, ${messages} block messages equal the CAR through 127.0.0.1:${lbPort}\n`);
+});
+
+test('compose: a rolling restart of every follower, one at a time under load, fails no request; a follower added to the running stack is ready behind the balancer within seconds', { skip }, async () => {
+  let stop = false;
+  let tried = 0;
+  const failures: string[] = [];
+  const client = async () => {
+    while (!stop) {
+      const t = src.tipsets[Math.floor(Math.random() * src.tipsets.length)]!;
+      tried++;
+      try {
+        const r = await rpc(lb, 'Filecoin.ChainGetTipSetByHeight', [t.height, null]);
+        if (JSON.stringify(r.body?.result?.Cids) !== JSON.stringify(t.key.map(cidJson))) failures.push(`${t.height}: ${JSON.stringify(r.body?.error ?? r.body).slice(0, 200)}`);
+      } catch (e) {
+        failures.push(`${t.height}: ${(e as Error).message}`);
+      }
+    }
+  };
+  const load = [client(), client(), client(), client()];
+  for (let i = 1; i <= 5; i++) {
+    // one at a time: restart it (SIGTERM, then start), and wait until the balancer has all five ready again
+    await execFile('docker', ['restart', '-t', '10', `${project}_follower_${i}`]);
+    await waitFor(async () => (await ready()).filter((u) => u.ready && u.height === 341).length === 5, 120_000, `five ready after restarting follower ${i}`);
+  }
+  const afterRestarts = tried;
+  // one more follower: from `up` to ready behind the balancer
+  const t0 = Date.now();
+  await compose('up', '-d', '--scale', 'follower=6', '--no-recreate');
+  const upMs = Date.now() - t0;
+  await waitFor(async () => (await ready()).filter((u) => u.ready && u.height === 341).length === 6, 60_000, 'six ready');
+  const readyMs = Date.now() - t0;
+  stop = true;
+  await Promise.all(load);
+  process.stdout.write(`# compose: rolling restart of 5 followers under load: ${afterRestarts} requests, ${failures.length} failed; follower 6 ready behind the balancer ${readyMs} ms after \`up\` (${upMs} ms of it docker-compose itself)\n`);
+  assert.deepEqual(failures, []);
+  assert.ok(afterRestarts > 200, `${afterRestarts} requests during the restarts`);
 });
 
 test('compose: --scale follower=8 on the running stack is picked up live; one follower container killed under load fails no request; down leaves nothing', { skip }, async () => {

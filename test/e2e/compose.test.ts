@@ -18,6 +18,7 @@ import { CarReplaySource } from '../../leader/car-source.js';
 import { ChainReader } from '../../blockstore/chain-reader.js';
 import { blockHeaderJson, cidJson } from '../../chain/json.js';
 import { freePort, rpc, waitFor } from '../helpers/cluster.js';
+import { startReadLoad } from '../helpers/load.js';
 
 /**
  * Run a command to its exit, stdin closed: resolves its stdout. (execFile waits for its
@@ -103,36 +104,20 @@ test('compose: five followers discovered through Docker DNS; every height 0–34
 });
 
 test('compose: a rolling restart of every follower, one at a time under load, fails no request; a follower added to the running stack is ready behind the balancer within seconds', { skip }, async () => {
-  let stop = false;
-  let tried = 0;
-  const failures: string[] = [];
-  const client = async () => {
-    while (!stop) {
-      const t = src.tipsets[Math.floor(Math.random() * src.tipsets.length)]!;
-      tried++;
-      try {
-        const r = await rpc(lb, 'Filecoin.ChainGetTipSetByHeight', [t.height, null]);
-        if (JSON.stringify(r.body?.result?.Cids) !== JSON.stringify(t.key.map(cidJson))) failures.push(`${t.height}: ${JSON.stringify(r.body?.error ?? r.body).slice(0, 200)}`);
-      } catch (e) {
-        failures.push(`${t.height}: ${(e as Error).message}`);
-      }
-    }
-  };
-  const load = [client(), client(), client(), client()];
+  const load = startReadLoad(lb, src.tipsets);
   for (let i = 1; i <= 5; i++) {
     // one at a time: restart it (SIGTERM, then start), and wait until the balancer has all five ready again
     await execFile('docker', ['restart', '-t', '10', `${project}_follower_${i}`]);
     await waitFor(async () => (await ready()).filter((u) => u.ready && u.height === 341).length === 5, 120_000, `five ready after restarting follower ${i}`);
   }
-  const afterRestarts = tried;
+  const afterRestarts = load.tried;
   // one more follower: from `up` to ready behind the balancer
   const t0 = Date.now();
   await compose('up', '-d', '--scale', 'follower=6', '--no-recreate');
   const upMs = Date.now() - t0;
   await waitFor(async () => (await ready()).filter((u) => u.ready && u.height === 341).length === 6, 60_000, 'six ready');
   const readyMs = Date.now() - t0;
-  stop = true;
-  await Promise.all(load);
+  const { failures } = await load.stop();
   process.stdout.write(`# compose: rolling restart of 5 followers under load: ${afterRestarts} requests, ${failures.length} failed; follower 6 ready behind the balancer ${readyMs} ms after \`up\` (${upMs} ms of it docker-compose itself)\n`);
   assert.deepEqual(failures, []);
   assert.ok(afterRestarts > 200, `${afterRestarts} requests during the restarts`);
@@ -142,29 +127,13 @@ test('compose: --scale follower=8 on the running stack is picked up live; one fo
   await compose('up', '-d', '--scale', 'follower=8', '--no-recreate');
   await waitFor(async () => (await ready()).filter((u) => u.ready).length === 8, 120_000, 'eight ready followers');
   // load: 4 clients reading random heights until told to stop
-  let stop = false;
-  let tried = 0;
-  const failures: string[] = [];
-  const client = async () => {
-    while (!stop) {
-      const t = src.tipsets[Math.floor(Math.random() * src.tipsets.length)]!;
-      tried++;
-      try {
-        const r = await rpc(lb, 'Filecoin.ChainGetTipSetByHeight', [t.height, null]);
-        if (JSON.stringify(r.body?.result?.Cids) !== JSON.stringify(t.key.map(cidJson))) failures.push(`${t.height}: ${JSON.stringify(r.body?.error ?? r.body).slice(0, 200)}`);
-      } catch (e) {
-        failures.push(`${t.height}: ${(e as Error).message}`);
-      }
-    }
-  };
-  const load = [client(), client(), client(), client()];
+  const load = startReadLoad(lb, src.tipsets);
   await new Promise((r) => setTimeout(r, 2000));
   const victim = `${project}_follower_3`;
   await execFile('docker', ['kill', victim]);
-  const killedAt = tried;
-  await waitFor(async () => (await ready()).filter((u) => u.ready).length === 7 && tried > killedAt + 500, 60_000, 'the balancer drops the killed follower, 500 more requests');
-  stop = true;
-  await Promise.all(load);
+  const killedAt = load.tried;
+  await waitFor(async () => (await ready()).filter((u) => u.ready).length === 7 && load.tried > killedAt + 500, 60_000, 'the balancer drops the killed follower, 500 more requests');
+  const { tried, failures } = await load.stop();
   process.stdout.write(`# compose: 8 followers live; killed ${victim} under load: ${tried} requests, ${failures.length} failed\n`);
   assert.deepEqual(failures, []);
   await compose('down', '-v', '--remove-orphans');

@@ -10,7 +10,7 @@ import { type MethodDef, type MethodDecl, method } from './registry.js';
 import { S } from './schemas.js';
 
 const MSG = P.opaque('msg', '*types.Message', S.object('Message'));
-/** Most tipsets' worth of blocks the premium estimate looks at (gasutils.MaxGasHistory). */
+/** Most `nblocksincl` the premium estimate honours: our bound on the walk (Lotus has none; larger values are read as 128). */
 const MAX_GAS_HISTORY = 128;
 /** build.BlockGasTarget, gas units. */
 const BLOCK_GAS_TARGET = 5_000_000_000n;

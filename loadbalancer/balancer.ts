@@ -17,6 +17,7 @@ import { Pool } from 'undici';
 import { WebSocket } from 'ws';
 import { RpcWsClient } from '../rpc/client.js';
 import { lookup } from 'node:dns/promises';
+import net from 'node:net';
 import type { Logger } from '../common/logger.js';
 import { createMetrics, type Metrics } from '../common/metrics.js';
 import { MAX_JSON_DEPTH, dropSocket, errorResponse, nestedDeeperThan, serialize } from '../rpc/server.js';
@@ -61,6 +62,8 @@ export interface BalancerOptions {
   rateLimit?: number;
   /** Bucket size, in seconds of `rateLimit`. */
   rateBurstSeconds?: number;
+  /** Idle client connections are closed after this long (ms, default 5000, Node's; announced as `Keep-Alive: timeout=`). */
+  keepAliveTimeoutMs?: number;
 }
 
 /** What the balancer knows of one follower. */
@@ -84,6 +87,8 @@ class Upstream implements UpstreamState {
   /** The ChainNotify subscription (null when not connected). */
   watcher: RpcWsClient | null = null;
   watching = false;
+  /** A health poll of it is in flight (polls do not overlap). */
+  checking = false;
   lastError: string | null = null;
   readonly pool: Pool;
   /** ChainNotify for the clients pinned to this follower, served from `watcher`. */
@@ -98,6 +103,9 @@ class Upstream implements UpstreamState {
   }
 }
 
+/** How often followers that are not ready are polled, and `dns+` names re-resolved (ms). */
+const FAST_POLL_MS = 200;
+
 function isConnectError(e: unknown): boolean {
   const code = (e as { code?: string })?.code ?? '';
   return ['ECONNREFUSED', 'ECONNRESET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_SOCKET', 'EPIPE', 'UND_ERR_CLOSED'].includes(code);
@@ -110,6 +118,15 @@ export interface BalancerHandle {
   upstreams(): UpstreamState[];
   /** Poll every upstream's health now. */
   refresh(): Promise<void>;
+  /**
+   * Stop taking connections but finish what the open ones ask: every answer from now on
+   * carries `Connection: close`, idle keep-alive connections are left to time out (the
+   * client closes them first: it is told `Keep-Alive: timeout=`), WebSocket clients are
+   * closed with 1001 (going away, they reconnect). Resolves with the connections still
+   * open when every connection has closed or `timeoutMs` passed; then call `stop`.
+   * In a node:cluster worker the primary hands new connections to the other workers.
+   */
+  drain(timeoutMs: number): Promise<number>;
   stop(): Promise<void>;
   metrics: Metrics;
 }
@@ -154,6 +171,8 @@ export async function runBalancer(opts: BalancerOptions, log: Logger): Promise<B
   let rr = 0;
 
   const checkOne = async (u: Upstream): Promise<void> => {
+    if (u.checking) return;
+    u.checking = true;
     try {
       const res = await u.pool.request({ path: '/health/readyz', method: 'GET', headersTimeout: 2000, bodyTimeout: 2000 });
       const body = (await res.body.json()) as { ok?: boolean; height?: number | null; lastError?: string | null };
@@ -167,6 +186,8 @@ export async function runBalancer(opts: BalancerOptions, log: Logger): Promise<B
       u.up = false;
       u.ready = false;
       u.lastError = (e as Error).message;
+    } finally {
+      u.checking = false;
     }
     if (u.up) watch(u);
     metrics.upstreamUp.set({ upstream: u.url }, u.ready ? 1 : 0);
@@ -220,6 +241,15 @@ export async function runBalancer(opts: BalancerOptions, log: Logger): Promise<B
   const timer = setInterval(() => {
     if (!stopped) void refresh();
   }, opts.healthIntervalMs);
+  // a follower that is not ready (a new replica, one restarting) is polled, and the
+  // `dns+` names re-resolved, every FAST_POLL_MS: one that comes up takes traffic that soon
+  const fastTimer = setInterval(() => {
+    if (stopped) return;
+    void (async () => {
+      if (discovered.length > 0) await discover();
+      await Promise.all(ups.filter((u) => !u.ready).map(checkOne));
+    })();
+  }, Math.min(FAST_POLL_MS, opts.healthIntervalMs));
 
   /** Followers with a head within `lag` epochs of the highest (in configuration order). */
   const withinLag = (lag: number): Upstream[] => {
@@ -257,7 +287,18 @@ export async function runBalancer(opts: BalancerOptions, log: Logger): Promise<B
     }
   };
 
-  const app = Fastify({ loggerInstance: log.child({ component: 'lb' }, { level: 'warn' }) as FastifyBaseLogger, bodyLimit: opts.maxRequestBytes });
+  // return503OnClosing: a draining balancer answers the connections it still has, it does not refuse them
+  const app = Fastify({
+    loggerInstance: log.child({ component: 'lb' }, { level: 'warn' }) as FastifyBaseLogger,
+    bodyLimit: opts.maxRequestBytes,
+    keepAliveTimeout: opts.keepAliveTimeoutMs ?? 5000,
+    return503OnClosing: false,
+  });
+  let draining = false;
+  app.addHook('onRequest', (_req, reply, done) => {
+    if (draining) void reply.header('connection', 'close');
+    done();
+  });
   await registerCors(app, opts.corsOrigins ?? []);
   await app.register(websocket, { options: { maxPayload: opts.maxRequestBytes } });
   app.removeAllContentTypeParsers();
@@ -532,10 +573,24 @@ export async function runBalancer(opts: BalancerOptions, log: Logger): Promise<B
     metrics,
     upstreams: () => ups.map(({ url, up, ready, height, lastError }) => ({ url, up, ready, height, lastError })),
     refresh,
+    drain: async (timeoutMs) => {
+      draining = true;
+      for (const ws of app.websocketServer?.clients ?? []) ws.close(1001, 'balancer restarting');
+      // net.Server's close, not http.Server's: that one also drops idle keep-alive
+      // connections at once, racing a client that is sending on one right then
+      const closed = new Promise<void>((resolve) => net.Server.prototype.close.call(app.server, () => resolve()));
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([closed, new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
+      clearTimeout(timer);
+      return new Promise<number>((resolve) => app.server.getConnections((_e, n) => resolve(n ?? 0)));
+    },
     stop: async () => {
       stopped = true;
       clearInterval(timer);
+      clearInterval(fastTimer);
       for (const u of ups) u.watcher?.close();
+      // after a drain: whatever outlived it is cut now
+      if (draining) app.server.closeAllConnections();
       await app.close();
       await Promise.all(ups.map((u) => u.pool.close()));
       await fullNode?.close();

@@ -9,6 +9,10 @@
 #   scripts/cassandra.sh check    run the CQL check (+ smoke test) against the running server
 #   scripts/cassandra.sh nodetool ARGS...   nodetool over local-only JMX
 #   scripts/cassandra.sh log      follow the system log
+#   scripts/cassandra.sh fetch    download the jars only (scripts/images.sh puts them in the image)
+#   scripts/cassandra.sh foreground   configure and run the server in the foreground, as a
+#                                 container's process (docker/cassandra): no pid file, no CQL
+#                                 wait; CASSANDRA_HOST may be any address (default: this host's)
 #
 # Environment:
 #   CASSANDRA_DIR           state dir (default <project>/.data/cassandra): lib/, conf/,
@@ -45,8 +49,13 @@ JMX_PORT="${CASSANDRA_JMX_PORT:-7199}"
 XMS="${CASSANDRA_XMS:-768m}"
 XMX="${CASSANDRA_XMX:-1g}"
 START_TIMEOUT="${CASSANDRA_START_TIMEOUT:-180}"
-HOST="${CASSANDRA_HOST:-127.0.0.1}"
-[[ "$HOST" =~ ^127\.[0-9]+\.[0-9]+\.[0-9]+$ ]] || { printf '[cassandra] ERROR: CASSANDRA_HOST must be a loopback address (127.x.y.z), got %s\n' "$HOST" >&2; exit 1; }
+if [[ "${1:-}" == foreground ]]; then
+  # in a container the node listens on its own address on the container network
+  HOST="${CASSANDRA_HOST:-$(hostname -i | awk '{print $1}')}"
+else
+  HOST="${CASSANDRA_HOST:-127.0.0.1}"
+  [[ "$HOST" =~ ^127\.[0-9]+\.[0-9]+\.[0-9]+$ ]] || { printf '[cassandra] ERROR: CASSANDRA_HOST must be a loopback address (127.x.y.z), got %s\n' "$HOST" >&2; exit 1; }
+fi
 SEEDS="${CASSANDRA_SEEDS:-$HOST:$STORAGE_PORT}"
 
 log() { printf '[cassandra] %s\n' "$*" >&2; }
@@ -422,8 +431,31 @@ cmd_nodetool() {
     -Dcassandra.storagedir="$DIR" org.apache.cassandra.tools.NodeTool -h 127.0.0.1 -p "$JMX_PORT" "$@"
 }
 
+# run the server as this process (a container's): configure, then exec java; SIGTERM stops it
+cmd_foreground() {
+  command -v java >/dev/null || die "java not found (need Java 17)"
+  [[ -f "$LIB/.cassandra-all-$(cassandra_version).complete" ]] || die "no jars in $LIB (scripts/cassandra.sh fetch)"
+  write_config
+  # a container logs to its stdout
+  cat >"$CONF/logback.xml" <<'EOF2'
+<configuration scan="false" debug="false">
+  <appender name="STDOUT" class="ch.qos.logback.core.ConsoleAppender">
+    <encoder><pattern>%-5level [%thread] %date{ISO8601} %F:%L - %msg%n</pattern></encoder>
+  </appender>
+  <root level="INFO"><appender-ref ref="STDOUT"/></root>
+  <logger name="com.thinkaurelius.thrift" level="ERROR"/>
+</configuration>
+EOF2
+  java_cmd
+  log "Cassandra $(cassandra_version) in the foreground (CQL $HOST:$PORT, storage $STORAGE_PORT, seeds $SEEDS, heap $XMS..$XMX, dir $DIR)"
+  cd "$DIR"
+  exec java "${JAVA_ARGS[@]}"
+}
+
 case "${1:-}" in
   start) cmd_start ;;
+  fetch) fetch_lib ;;
+  foreground) cmd_foreground ;;
   stop) cmd_stop ;;
   status) cmd_status ;;
   check) cmd_check ;;
@@ -431,7 +463,7 @@ case "${1:-}" in
   nodetool) shift; cmd_nodetool "$@" ;;
   log) exec tail -n 50 -F "$LOGS/system.log" ;;
   *)
-    echo "usage: $0 {start|stop|status|restart|check|nodetool ARGS...|log}" >&2
+    echo "usage: $0 {start|stop|status|restart|check|nodetool ARGS...|log|fetch|foreground}" >&2
     exit 2
     ;;
 esac

@@ -90,12 +90,13 @@ export async function runCluster(cfg: RoleConfig<'start'>): Promise<void> {
     if (stopping) return;
     stopping = true;
     process.stdout.write('\nstopping…\n');
+    // SIGINT, as Ctrl-C would: the balancer stops at once instead of draining (SIGTERM)
     const exits = children.map(
-      ({ proc }) =>
+      ({ name, proc }) =>
         new Promise<void>((resolve) => {
           if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
           proc.once('exit', () => resolve());
-          proc.kill('SIGTERM');
+          proc.kill(name === 'lb' ? 'SIGINT' : 'SIGTERM');
           setTimeout(() => {
             if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
           }, 5000).unref();

@@ -3,12 +3,15 @@
 #   filf-base:bookworm   Debian 12 minbase from debootstrap, imported (docker import)
 #   fil-follower:local   the project (Dockerfile: production dependencies, non-root, HEALTHCHECK)
 #   filf-postgres:local  PostgreSQL 15 from Debian's package (docker/postgres)
+#   filf-cassandra:local Apache Cassandra 5.0: Debian's Java 17 and the Maven Central jars
+#                        scripts/cassandra.sh fetches (docker/cassandra)
 # Installs Debian's docker.io, docker-compose and debootstrap when missing, and starts dockerd
 # when no engine answers (its log in .data/dockerd.log). Re-running rebuilds only what changed.
 #
-#   scripts/images.sh [all|base|app|postgres]     (npm run images)
+#   scripts/images.sh [all|base|app|postgres|cassandra]     (npm run images)
 # Environment: DEBIAN_MIRROR (default: the first URI of the host's apt sources), IMAGES_SKIP_BUILD=1
-# (skip `npm run build`; dist/ must exist).
+# (skip `npm run build`; dist/ must exist), CASSANDRA_LIB_DIR (where the jars are fetched to,
+# default .data/cassandra/lib).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 STAGE="$ROOT/.data/images"
@@ -74,12 +77,27 @@ build_postgres() {
   log "filf-postgres:local built in $((SECONDS - t0)) s"
 }
 
+build_cassandra() {
+  local lib="${CASSANDRA_LIB_DIR:-$ROOT/.data/cassandra/lib}" ctx="$STAGE/cassandra"
+  CASSANDRA_LIB_DIR="$lib" bash "$ROOT/scripts/cassandra.sh" fetch
+  rm -rf "$ctx"
+  mkdir -p "$ctx"
+  cp "$ROOT/docker/cassandra/Dockerfile" "$ROOT/scripts/cassandra.sh" "$ctx/"
+  cp -r "$ROOT/scripts/cassandra" "$ctx/cassandra"
+  # hard links: the jars (about 80 MB) are not copied twice on one file system
+  cp -al "$lib" "$ctx/lib" 2>/dev/null || cp -r "$lib" "$ctx/lib"
+  local t0=$SECONDS
+  docker build -q -t filf-cassandra:local "$ctx" >/dev/null
+  log "filf-cassandra:local built in $((SECONDS - t0)) s"
+}
+
 ensure_engine
 case "$what" in
-  all) build_base; build_app; build_postgres ;;
+  all) build_base; build_app; build_postgres; build_cassandra ;;
+  cassandra) build_base; build_cassandra ;;
   base) build_base ;;
   app) build_base; build_app ;;
   postgres) build_base; build_postgres ;;
-  *) die "unknown target $what (all|base|app|postgres)" ;;
+  *) die "unknown target $what (all|base|app|postgres|cassandra)" ;;
 esac
 docker image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep -E '^(filf-|fil-follower)' >&2 || true

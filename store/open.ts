@@ -9,15 +9,12 @@
  *   ycql://host:9042/keyspace?…           YugabyteDB YCQL
  * The URL's password is redacted whenever it is printed.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import type { Blockstore } from '../blockstore/types.js';
-import { PgBlockstore } from '../blockstore/postgres.js';
-import { CqlBlockstore } from '../blockstore/cassandra.js';
 import type { ChainIndex } from '../indexer/types.js';
-import { PgChainIndex } from '../indexer/postgres.js';
-import { CqlChainIndex } from '../indexer/cassandra.js';
-import { type SqlDialect, migrate } from '../migrations/migrate.js';
-import { cqlClient, migrateCql, parseCqlUrl } from './cql.js';
+import type { SqlDialect } from '../migrations/migrate.js';
+// each backend's modules (its driver among them) are imported when a URL selects it: a
+// PostgreSQL process never loads cassandra-driver, nor a Cassandra one pg
 
 /** The store a process works on. */
 export interface Store {
@@ -29,6 +26,8 @@ export interface Store {
   driver?: string;
   /** Apply pending schema migrations. @returns the versions applied. */
   migrate(): Promise<number[]>;
+  /** The migration versions `openStore` applied (with `migrate: true`; else empty). */
+  migratedAtOpen?: number[];
   close(): Promise<void>;
 }
 
@@ -74,11 +73,11 @@ async function sqlDriver(dialect: SqlDialect): Promise<{ name: string; driver: t
       /* optional dependency not installed */
     }
   }
-  return { name: 'pg', driver: pg };
+  return { name: 'pg', driver: (await import('pg')).default };
 }
 
 async function openSql(url: string, dialect: SqlDialect, opts: OpenStoreOptions): Promise<Store> {
-  const { name, driver } = await sqlDriver(dialect);
+  const [{ name, driver }, { PgBlockstore }, { PgChainIndex }, { migrate }] = await Promise.all([sqlDriver(dialect), import('../blockstore/postgres.js'), import('../indexer/postgres.js'), import('../migrations/migrate.js')]);
   const pool = new driver.Pool({
     connectionString: url.replace(/^(yugabyte|ysql):/, 'postgres:'),
     max: opts.poolSize ?? 10,
@@ -86,9 +85,10 @@ async function openSql(url: string, dialect: SqlDialect, opts: OpenStoreOptions)
     idleTimeoutMillis: 30_000,
   });
   pool.on('error', () => undefined); // idle-client errors surface on the next query instead
+  let migratedAtOpen: number[] = [];
   try {
     await pool.query('SELECT 1');
-    if (opts.migrate) await migrate(pool, dialect);
+    if (opts.migrate) migratedAtOpen = await migrate(pool, dialect);
   } catch (e) {
     await pool.end().catch(() => undefined);
     throw new StoreUnavailableError(url, e);
@@ -99,19 +99,22 @@ async function openSql(url: string, dialect: SqlDialect, opts: OpenStoreOptions)
     redactedUrl: redactUrl(url),
     driver: name,
     migrate: () => migrate(pool, dialect),
+    migratedAtOpen,
     close: () => pool.end(),
   };
 }
 
 async function openCql(url: string, opts: OpenStoreOptions): Promise<Store> {
+  const [{ cqlClient, migrateCql, parseCqlUrl }, { CqlBlockstore }, { CqlChainIndex }] = await Promise.all([import('./cql.js'), import('../blockstore/cassandra.js'), import('../indexer/cassandra.js')]);
   let settings;
   try {
     settings = parseCqlUrl(url);
   } catch (e) {
     throw new Error(`invalid store URL ${redactUrl(url)}: ${(e as Error).message}`);
   }
+  let migratedAtOpen: number[] = [];
   try {
-    if (opts.migrate) await migrateCql(settings);
+    if (opts.migrate) migratedAtOpen = await migrateCql(settings);
   } catch (e) {
     throw new StoreUnavailableError(url, e);
   }
@@ -129,6 +132,7 @@ async function openCql(url: string, opts: OpenStoreOptions): Promise<Store> {
     redactedUrl: redactUrl(url),
     driver: 'cassandra-driver',
     migrate: () => migrateCql(settings),
+    migratedAtOpen,
     close: () => client.shutdown(),
   };
 }

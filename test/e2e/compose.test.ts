@@ -11,45 +11,25 @@
 import '../helpers/watchdog.js';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
 import WebSocket from 'ws';
-import { fixture, fixturesDir, projectPath } from '../../common/paths.js';
+import { fixture, fixturesDir } from '../../common/paths.js';
 import { CarReplaySource } from '../../leader/car-source.js';
 import { ChainReader } from '../../blockstore/chain-reader.js';
 import { blockHeaderJson, cidJson } from '../../chain/json.js';
 import { freePort, rpc, waitFor } from '../helpers/cluster.js';
+import { ComposeProject, haveImages, run } from '../helpers/compose.js';
 import { startReadLoad } from '../helpers/load.js';
 
-/**
- * Run a command to its exit, stdin closed: resolves its stdout. (execFile waits for its
- * pipes to close, and under the test runner docker-compose's helpers may keep them open.)
- */
-function execFile(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv } = {}): Promise<{ stdout: string }> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(cmd, args, { env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    p.stdout.on('data', (b: Buffer) => (out += b.toString()));
-    p.stderr.on('data', (b: Buffer) => (err += b.toString()));
-    p.on('error', reject);
-    p.on('exit', (code) => (code === 0 ? resolve({ stdout: out }) : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${err.slice(-2000)}`))));
-  });
-}
 const required = process.env.COMPOSE_TEST === '1';
-const haveImages = spawnSync('docker', ['image', 'inspect', 'fil-follower:local', 'filf-postgres:local'], { stdio: 'ignore' }).status === 0;
-const skip = !required && !haveImages ? 'no Docker engine or images here (npm run images builds them; COMPOSE_TEST=1 requires them)' : false;
+const images = haveImages('fil-follower:local', 'filf-postgres:local');
+const skip = !required && !images ? 'no Docker engine or images here (npm run images builds them; COMPOSE_TEST=1 requires them)' : false;
 
-const project = `filfci${process.pid}`;
-let lbPort = 0;
 let lb = '';
-let env: NodeJS.ProcessEnv;
+let p: ComposeProject;
 let src: CarReplaySource;
-const compose = (...args: string[]) => execFile('docker-compose', ['-p', project, '-f', projectPath('docker-compose.yml'), ...args], { env });
-const ready = async (): Promise<Array<{ url: string; ready: boolean; height: number }>> => {
-  // with a timeout: docker-proxy accepts on the published port before the balancer listens, and holds the connection
-  const r = await fetch(`http://127.0.0.1:${lbPort}/health/readyz`, { signal: AbortSignal.timeout(2000) }).catch(() => null);
-  return r ? (((await r.json().catch(() => ({}))) as { upstreams: Array<{ url: string; ready: boolean; height: number }> }).upstreams ?? []) : [];
-};
+const compose = (...args: string[]) => p.compose(...args);
+const ready = () => p.ready();
+const execFile = run;
 
 // nothing of this process keeps the event loop alive while the stack runs in Docker (waitFor's timers are unref'd)
 let keepAlive: NodeJS.Timeout | undefined;
@@ -57,11 +37,11 @@ let keepAlive: NodeJS.Timeout | undefined;
 before(async () => {
   if (skip) return;
   keepAlive = setInterval(() => undefined, 1000);
-  assert.ok(haveImages, 'the images exist (scripts/images.sh)');
+  assert.ok(images, 'the images exist (scripts/images.sh)');
   src = await CarReplaySource.open(fixture('chain', 'mainnet-h0-341.car'));
-  lbPort = await freePort();
+  const lbPort = await freePort();
   lb = `http://127.0.0.1:${lbPort}/rpc/v1`;
-  env = { ...process.env, LB_PORT: String(lbPort), EPOCH_MS: '50', FIXTURES_DIR: fixturesDir(), LOG_LEVEL: 'warn' };
+  p = new ComposeProject({ ...process.env, LB_PORT: String(lbPort), EPOCH_MS: '50', FIXTURES_DIR: fixturesDir(), LOG_LEVEL: 'warn' }, lbPort, 'ci');
   await compose('up', '-d', '--scale', 'follower=5');
 });
 after(async () => {
@@ -100,25 +80,47 @@ test('compose: five followers discovered through Docker DNS; every height 0–34
   ws.close();
   assert.equal(current[0].Type, 'current');
   assert.equal(current[0].Val.Height, 341);
-  process.stdout.write(`# compose: 5 followers; ${src.tipsets.length} tipsets, ${blocks} blocks, ${messages} block messages equal the CAR through 127.0.0.1:${lbPort}\n`);
+  process.stdout.write(`# compose: 5 followers; ${src.tipsets.length} tipsets, ${blocks} blocks, ${messages} block messages equal the CAR through 127.0.0.1:${p.lbPort}\n`);
 });
 
-test('compose: a rolling restart of every follower, one at a time under load, fails no request; a follower added to the running stack is ready behind the balancer within seconds', { skip }, async () => {
+test('compose: a rolling restart of every follower, one at a time under load, and of the balancer pair fails no request; a follower added to the running stack is ready behind the balancer within seconds', { skip }, async () => {
   const load = startReadLoad(lb, src.tipsets);
   for (let i = 1; i <= 5; i++) {
     // one at a time: restart it (SIGTERM, then start), and wait until the balancer has all five ready again
-    await execFile('docker', ['restart', '-t', '10', `${project}_follower_${i}`]);
+    await execFile('docker', ['restart', '-t', '10', `${p.name}_follower_${i}`]);
     await waitFor(async () => (await ready()).filter((u) => u.ready && u.height === 341).length === 5, 120_000, `five ready after restarting follower ${i}`);
   }
   const afterRestarts = load.tried;
+  // the balancer pair: SIGHUP to the primary (through tini) replaces both workers, one at a time
+  const lbProcs = async (): Promise<Array<{ pid: number; ppid: number }>> =>
+    (await execFile('docker', ['top', p.container('lb'), '-eo', 'pid,ppid,args'])).stdout
+      .split('\n')
+      .filter((l) => l.includes('dist/cli.js lb') && !l.includes('docker-init'))
+      .map((l) => l.trim().split(/\s+/).map(Number))
+      .map(([pid, ppid]) => ({ pid: pid!, ppid: ppid! }));
+  const workersOf = (ps: Array<{ pid: number; ppid: number }>): number[] => ps.filter((x) => ps.some((y) => y.pid === x.ppid)).map((x) => x.pid);
+  const oldWorkers = workersOf(await lbProcs());
+  assert.equal(oldWorkers.length, 2, 'two balancer workers');
+  const beforeHup = load.tried;
+  await compose('kill', '-s', 'HUP', 'lb');
+  await waitFor(async () => {
+    const now = workersOf(await lbProcs());
+    return now.length === 2 && now.every((w) => !oldWorkers.includes(w));
+  }, 90_000, 'both balancer workers replaced');
+  const duringHup = load.tried - beforeHup;
   // one more follower: from `up` to ready behind the balancer
   const t0 = Date.now();
   await compose('up', '-d', '--scale', 'follower=6', '--no-recreate');
   const upMs = Date.now() - t0;
   await waitFor(async () => (await ready()).filter((u) => u.ready && u.height === 341).length === 6, 60_000, 'six ready');
-  const readyMs = Date.now() - t0;
+  const readyAt = Date.now();
+  // the container's own start, by the engine's clock (the same host's)
+  const startedAt = Date.parse((await execFile('docker', ['inspect', '-f', '{{.State.StartedAt}}', `${p.name}_follower_6`])).stdout.trim());
   const { failures } = await load.stop();
-  process.stdout.write(`# compose: rolling restart of 5 followers under load: ${afterRestarts} requests, ${failures.length} failed; follower 6 ready behind the balancer ${readyMs} ms after \`up\` (${upMs} ms of it docker-compose itself)\n`);
+  process.stdout.write(
+    `# compose: rolling restart of 5 followers under load: ${afterRestarts} requests; of the balancer pair: ${duringHup} requests; ${failures.length} failed in all; follower 6 ready behind the balancer ` +
+      `${readyAt - startedAt} ms after its container started (${readyAt - t0} ms after \`up\`, ${upMs} ms of it docker-compose itself; readiness polled every 200 ms)\n`,
+  );
   assert.deepEqual(failures, []);
   assert.ok(afterRestarts > 200, `${afterRestarts} requests during the restarts`);
 });
@@ -129,7 +131,7 @@ test('compose: --scale follower=8 on the running stack is picked up live; one fo
   // load: 4 clients reading random heights until told to stop
   const load = startReadLoad(lb, src.tipsets);
   await new Promise((r) => setTimeout(r, 2000));
-  const victim = `${project}_follower_3`;
+  const victim = `${p.name}_follower_3`;
   await execFile('docker', ['kill', victim]);
   const killedAt = load.tried;
   await waitFor(async () => (await ready()).filter((u) => u.ready).length === 7 && load.tried > killedAt + 500, 60_000, 'the balancer drops the killed follower, 500 more requests');
@@ -137,10 +139,5 @@ test('compose: --scale follower=8 on the running stack is picked up live; one fo
   process.stdout.write(`# compose: 8 followers live; killed ${victim} under load: ${tried} requests, ${failures.length} failed\n`);
   assert.deepEqual(failures, []);
   await compose('down', '-v', '--remove-orphans');
-  const left = (await execFile('docker', ['ps', '-a', '-q', '--filter', `label=com.docker.compose.project=${project}`])).stdout.trim();
-  assert.equal(left, '', 'no container left');
-  const nets = (await execFile('docker', ['network', 'ls', '-q', '--filter', `label=com.docker.compose.project=${project}`])).stdout.trim();
-  assert.equal(nets, '', 'no network left');
-  const vols = (await execFile('docker', ['volume', 'ls', '-q', '--filter', `label=com.docker.compose.project=${project}`])).stdout.trim();
-  assert.equal(vols, '', 'no volume left');
+  assert.deepEqual(await p.leftovers(), { containers: '', networks: '', volumes: '' }, 'no container, network or volume left');
 });

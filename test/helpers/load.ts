@@ -12,14 +12,23 @@ export interface ReadLoad {
   stop(): Promise<{ tried: number; failures: string[] }>;
 }
 
-/** Start the load on `url` (a `/rpc/v1` URL) over `tipsets`. */
-export function startReadLoad(url: string, tipsets: TipSet[], workers = 4): ReadLoad {
+/**
+ * Start the load on `url` (a `/rpc/v1` URL) over `tipsets`; with `maxHeight`, only over
+ * those at or below the height it gives at each request (a head still moving).
+ */
+export function startReadLoad(url: string, tipsets: TipSet[], workers = 4, maxHeight?: () => number): ReadLoad {
   let stopped = false;
   let tried = 0;
   const failures: string[] = [];
   const client = async (): Promise<void> => {
     while (!stopped) {
-      const t = tipsets[Math.floor(Math.random() * tipsets.length)]!;
+      const top = maxHeight?.() ?? Infinity;
+      const some = top === Infinity ? tipsets : tipsets.filter((t) => t.height <= top);
+      if (some.length === 0) {
+        await new Promise((r) => setTimeout(r, 50));
+        continue;
+      }
+      const t = some[Math.floor(Math.random() * some.length)]!;
       tried++;
       try {
         const r = await rpc(url, 'Filecoin.ChainGetTipSetByHeight', [t.height, null]);

@@ -1,0 +1,99 @@
+/**
+ * The compose stack on its 3-node Apache Cassandra cluster (`--env-file
+ * docker/cassandra.env`: keyspace replication 3, QUORUM reads and writes), images built
+ * here: the cluster starts, migrates once and syncs; one Cassandra container killed
+ * (SIGKILL) under read load while the leader writes fails no read and the head keeps
+ * moving; the node started again, every tipset reads back whole through the balancer and
+ * every block at consistency ALL; `down -v` leaves nothing. Runs where the Docker engine
+ * and the images are (COMPOSE_TEST=1, as .ci/run sets it, makes their absence a failure).
+ */
+import '../helpers/watchdog.js';
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import cassandra from 'cassandra-driver';
+import { fixture, fixturesDir, projectPath } from '../../common/paths.js';
+import { CarReplaySource } from '../../leader/car-source.js';
+import { cidJson } from '../../chain/json.js';
+import { freePort, rpc, waitFor } from '../helpers/cluster.js';
+import { ComposeProject, haveImages, run } from '../helpers/compose.js';
+import { startReadLoad } from '../helpers/load.js';
+
+const required = process.env.COMPOSE_TEST === '1';
+const images = haveImages('fil-follower:local', 'filf-cassandra:local');
+const skip = !required && !images ? 'no Docker engine or images here (npm run images builds them; COMPOSE_TEST=1 requires them)' : false;
+
+let p: ComposeProject;
+let lb = '';
+let src: CarReplaySource;
+let keepAlive: NodeJS.Timeout | undefined;
+
+before(async () => {
+  if (skip) return;
+  keepAlive = setInterval(() => undefined, 1000);
+  assert.ok(images, 'the images exist (scripts/images.sh)');
+  src = await CarReplaySource.open(fixture('chain', 'mainnet-h0-341.car'));
+  const lbPort = await freePort();
+  lb = `http://127.0.0.1:${lbPort}/rpc/v1`;
+  // 300 ms epochs: the replay lasts ~100 s, long enough to kill a node while the leader writes
+  p = new ComposeProject({ ...process.env, LB_PORT: String(lbPort), EPOCH_MS: '300', FIXTURES_DIR: fixturesDir(), LOG_LEVEL: 'warn' }, lbPort, 'cass', projectPath('docker', 'cassandra.env'));
+  await p.compose('up', '-d', '--scale', 'follower=3');
+});
+after(async () => {
+  if (!skip) await p.compose('down', '-v', '--remove-orphans').catch(() => undefined);
+  clearInterval(keepAlive);
+});
+
+test('compose on 3-node Cassandra (RF 3, QUORUM): one node killed under read load while the leader writes; 0 failed reads, the head moves on, every tipset whole and every block read back at ALL; down leaves nothing', { skip }, async () => {
+  let head = -1;
+  const headHeight = async (): Promise<number> => (head = (await rpc(lb, 'Filecoin.ChainHead').catch(() => null))?.body?.result?.Height ?? head);
+  await waitFor(async () => (await p.ready()).filter((u) => u.ready).length === 3 && (await headHeight()) >= 20, 300_000, 'three followers ready, head ≥ 20');
+  const load = startReadLoad(lb, src.tipsets, 4, () => head);
+  const poll = setInterval(() => void headHeight(), 200);
+  try {
+    await waitFor(async () => load.tried > 200, 60_000, '200 reads before the kill');
+    const victim = p.container('cassandra-3');
+    const killedAt = head;
+    await run('docker', ['kill', victim]);
+    const triedBefore = load.tried;
+    await waitFor(async () => head >= killedAt + 30, 120_000, 'the head moves 30 epochs with a node down');
+    const whileDown = { tried: load.tried - triedBefore, head };
+    await run('docker', ['start', victim]);
+    await waitFor(async () => (await run('docker', ['inspect', '-f', '{{.State.Health.Status}}', victim])).stdout.trim() === 'healthy', 180_000, `${victim} healthy again`);
+    await waitFor(async () => head === 341, 180_000, 'head at 341');
+    const { tried, failures } = await load.stop();
+    process.stdout.write(`# compose on Cassandra: killed ${victim} at head ${killedAt}; ${whileDown.tried} reads while it was down (head ${killedAt} → ${whileDown.head}); ${tried} reads in all, ${failures.length} failed\n`);
+    assert.deepEqual(failures, [], 'no read failed');
+    assert.ok(whileDown.tried > 50, `${whileDown.tried} reads while the node was down`);
+  } finally {
+    clearInterval(poll);
+    await load.stop();
+  }
+
+  for (const t of src.tipsets) {
+    const r = await rpc(lb, 'Filecoin.ChainGetTipSetByHeight', [t.height, null]);
+    assert.deepEqual(r.body.result?.Cids, t.key.map(cidJson), `tipset ${t.height}`);
+  }
+  // at ALL, from this host to the containers' own addresses on the compose network
+  const ips = await Promise.all([1, 2, 3].map(async (i) => (await run('docker', ['inspect', '-f', '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}', p.container(`cassandra-${i}`)])).stdout.trim()));
+  const all = new cassandra.Client({ contactPoints: ips.map((ip) => `${ip}:9042`), localDataCenter: 'datacenter1', keyspace: 'filfollower', queryOptions: { consistency: cassandra.types.consistencies.all, prepare: true } });
+  try {
+    const blocks = src.steps().flatMap((s) => s.blocks);
+    let readBack = 0;
+    for (let i = 0; i < blocks.length; i += 64) {
+      await Promise.all(
+        blocks.slice(i, i + 64).map(async (b) => {
+          const r = await all.execute('SELECT data FROM blocks WHERE mh = ?', [Buffer.from(b.cid.multihash.bytes)]);
+          assert.equal(r.rowLength, 1, `block ${b.cid} at ALL`);
+          assert.ok(Buffer.from(r.first().data as Buffer).equals(Buffer.from(b.bytes)), `block ${b.cid} bytes`);
+          readBack++;
+        }),
+      );
+    }
+    process.stdout.write(`# compose on Cassandra: ${src.tipsets.length} tipsets read by height; ${readBack} of ${blocks.length} blocks read back at ALL from ${ips.join(', ')}\n`);
+    assert.equal(readBack, blocks.length);
+  } finally {
+    await all.shutdown();
+  }
+  await p.compose('down', '-v', '--remove-orphans');
+  assert.deepEqual(await p.leftovers(), { containers: '', networks: '', volumes: '' }, 'no container, network or volume left');
+});

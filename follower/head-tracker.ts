@@ -65,6 +65,8 @@ export class HeadTracker {
   private readonly window: number;
   /** Lowest height of our chain held in `byHeight` (lower heights: the index). */
   private windowLow = 0;
+  /** The window's fill behind the first head (see fillWindow). */
+  private filling: Promise<void> = Promise.resolve();
   /** Counts leader notifications, so a poll can tell it was overtaken. */
   private notifySeq = 0;
   /** A lower head row seen by the previous poll (followed if the next poll sees it again). */
@@ -102,6 +104,7 @@ export class HeadTracker {
     this.client?.close();
     this.deps.notifier.closeAll();
     await this.queue.catch(() => undefined);
+    await this.filling;
   }
 
   /**
@@ -213,7 +216,11 @@ export class HeadTracker {
         if (!this.headTs) {
           await this.checkReadable(target);
           this.byHeight.clear();
-          await this.fillWindow(target);
+          this.byHeight.set(target.height, target);
+          this.windowLow = target.height;
+          // the rest of the window fills behind the first head (one store read per epoch: ~1 s
+          // for 900 epochs): the follower serves at once, lower heights from the index meanwhile
+          this.filling = this.fillWindow(target);
         }
         for (const c of changes) {
           if (c.type === 'revert') this.byHeight.delete(c.tipset.height);
@@ -248,20 +255,24 @@ export class HeadTracker {
     });
   }
 
-  /** Our chain by height from the head down `window` epochs, or as far as the store has headers. */
+  /**
+   * Our chain by height from `head` down `window` epochs (of the head as it is then), or
+   * as far as the store has headers. Runs beside head moves: it stops where a reorg
+   * replaced the tipset it walked from, and at stop(). Never throws.
+   */
   private async fillWindow(head: TipSet): Promise<void> {
     let ts = head;
-    this.byHeight.set(ts.height, ts);
-    this.windowLow = ts.height;
-    while (ts.height > 0 && ts.height > head.height - this.window) {
-      try {
-        ts = await this.deps.reader.parentOf(ts);
-      } catch (e) {
-        if (e instanceof BlockNotFoundError) break; // the leader backfilled less than the window
-        throw e;
+    try {
+      while (!this.stopped && ts.height > 0 && ts.height > (this.headTs?.height ?? head.height) - this.window) {
+        const parent = await this.deps.reader.parentOf(ts);
+        if (this.byHeight.get(ts.height) !== ts) return; // reverted meanwhile: below it is not our chain
+        this.byHeight.set(parent.height, parent);
+        this.windowLow = Math.min(this.windowLow, parent.height);
+        ts = parent;
       }
-      this.byHeight.set(ts.height, ts);
-      this.windowLow = ts.height;
+    } catch (e) {
+      // the leader backfilled less than the window (BlockNotFoundError), or the store failed: lower heights come from the index
+      if (!(e instanceof BlockNotFoundError)) this.deps.log.warn({ err: (e as Error).message, height: ts.height }, 'filling the head window stopped');
     }
   }
 

@@ -79,7 +79,9 @@ test('balancer pair: a worker killed with SIGKILL is replaced, and the pair keep
   const { tried, failures } = await load.stop();
   // requests in flight on the killed worker's connections fail (a crash, not a drain); none after
   process.stdout.write(`# balancer pair: worker ${victim} killed: ${tried} requests, ${failures.length} failed (in flight on its connections), ${replacedAt - killedAt} until the replacement\n`);
-  assert.ok(failures.length <= 4, `at most one in-flight request per client fails: ${failures.join('; ')}`);
+  // each of the 4 clients has one request in flight at a time; a socket to the dead worker
+  // can also be taken from the pool before its reset arrives: at most 2 per client
+  assert.ok(failures.length <= 8, `only requests on the killed worker's connections fail: ${failures.join('; ')}`);
   const r = await rpc(cluster.lbUrl, 'Filecoin.ChainGetTipSetByHeight', [341, null]);
   assert.equal(r.body.result.Height, 341);
 });

@@ -12,12 +12,11 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
-import cassandra from 'cassandra-driver';
 import { fixture, projectPath } from '../../common/paths.js';
 import { CarReplaySource } from '../../leader/car-source.js';
 import { cidJson } from '../../chain/json.js';
 import { type TestCluster, rpc, startCluster, waitFor } from '../helpers/cluster.js';
-import { type CassandraNode, cassandraScript, killNode, startCassandraNodes, stopCassandraNodes, waitAllUp } from '../helpers/cassandra-nodes.js';
+import { type CassandraNode, cassandraScript, killNode, readBackAtAll, startCassandraNodes, stopCassandraNodes, waitAllUp } from '../helpers/cassandra-nodes.js';
 
 const CQL_PORT = 19142;
 const KEYSPACE = 'filf3n';
@@ -99,23 +98,8 @@ test('3-node Cassandra, RF 3, QUORUM: one node killed under read load and during
     assert.deepEqual(r.body.result?.Cids, t.key.map(cidJson), `tipset ${t.height}`);
   }
   // every block the leader wrote, read back at ALL (all three replicas answer; a stale one is repaired)
-  const all = new cassandra.Client({ contactPoints: nodes.map((n) => `${n.host}:${CQL_PORT}`), localDataCenter: 'datacenter1', keyspace: KEYSPACE, queryOptions: { consistency: cassandra.types.consistencies.all, prepare: true } });
-  try {
-    const blocks = src.steps().flatMap((s) => s.blocks);
-    let readBack = 0;
-    for (let i = 0; i < blocks.length; i += 64) {
-      await Promise.all(
-        blocks.slice(i, i + 64).map(async (b) => {
-          const r = await all.execute('SELECT data FROM blocks WHERE mh = ?', [Buffer.from(b.cid.multihash.bytes)]);
-          assert.equal(r.rowLength, 1, `block ${b.cid} at ALL`);
-          assert.ok(Buffer.from(r.first().data as Buffer).equals(Buffer.from(b.bytes)), `block ${b.cid} bytes`);
-          readBack++;
-        }),
-      );
-    }
-    process.stdout.write(`# 3-node Cassandra: ${src.tipsets.length} tipsets written and read by height; ${readBack} of ${blocks.length} blocks read back at ALL\n`);
-    assert.equal(readBack, blocks.length);
-  } finally {
-    await all.shutdown();
-  }
+  const blocks = src.steps().flatMap((s) => s.blocks);
+  const readBack = await readBackAtAll(nodes.map((n) => `${n.host}:${CQL_PORT}`), KEYSPACE, blocks);
+  process.stdout.write(`# 3-node Cassandra: ${src.tipsets.length} tipsets written and read by height; ${readBack} of ${blocks.length} blocks read back at ALL\n`);
+  assert.equal(readBack, blocks.length);
 });

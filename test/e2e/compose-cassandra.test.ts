@@ -10,11 +10,11 @@
 import '../helpers/watchdog.js';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import cassandra from 'cassandra-driver';
-import { fixture, fixturesDir, projectPath } from '../../common/paths.js';
+import { readBackAtAll } from '../helpers/cassandra-nodes.js';
+import { fixture, projectPath } from '../../common/paths.js';
 import { CarReplaySource } from '../../leader/car-source.js';
 import { cidJson } from '../../chain/json.js';
-import { freePort, rpc, waitFor } from '../helpers/cluster.js';
+import { rpc, waitFor } from '../helpers/cluster.js';
 import { ComposeProject, haveImages, run } from '../helpers/compose.js';
 import { startReadLoad } from '../helpers/load.js';
 
@@ -32,10 +32,9 @@ before(async () => {
   keepAlive = setInterval(() => undefined, 1000);
   assert.ok(images, 'the images exist (scripts/images.sh)');
   src = await CarReplaySource.open(fixture('chain', 'mainnet-h0-341.car'));
-  const lbPort = await freePort();
-  lb = `http://127.0.0.1:${lbPort}/rpc/v1`;
   // 300 ms epochs: the replay lasts ~100 s, long enough to kill a node while the leader writes
-  p = new ComposeProject({ ...process.env, LB_PORT: String(lbPort), EPOCH_MS: '300', FIXTURES_DIR: fixturesDir(), LOG_LEVEL: 'warn' }, lbPort, 'cass', projectPath('docker', 'cassandra.env'));
+  p = await ComposeProject.create('cass', { EPOCH_MS: '300' }, projectPath('docker', 'cassandra.env'));
+  lb = p.lbUrl;
   await p.compose('up', '-d', '--scale', 'follower=3');
 });
 after(async () => {
@@ -75,25 +74,10 @@ test('compose on 3-node Cassandra (RF 3, QUORUM): one node killed under read loa
   }
   // at ALL, from this host to the containers' own addresses on the compose network
   const ips = await Promise.all([1, 2, 3].map(async (i) => (await run('docker', ['inspect', '-f', '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}', p.container(`cassandra-${i}`)])).stdout.trim()));
-  const all = new cassandra.Client({ contactPoints: ips.map((ip) => `${ip}:9042`), localDataCenter: 'datacenter1', keyspace: 'filfollower', queryOptions: { consistency: cassandra.types.consistencies.all, prepare: true } });
-  try {
-    const blocks = src.steps().flatMap((s) => s.blocks);
-    let readBack = 0;
-    for (let i = 0; i < blocks.length; i += 64) {
-      await Promise.all(
-        blocks.slice(i, i + 64).map(async (b) => {
-          const r = await all.execute('SELECT data FROM blocks WHERE mh = ?', [Buffer.from(b.cid.multihash.bytes)]);
-          assert.equal(r.rowLength, 1, `block ${b.cid} at ALL`);
-          assert.ok(Buffer.from(r.first().data as Buffer).equals(Buffer.from(b.bytes)), `block ${b.cid} bytes`);
-          readBack++;
-        }),
-      );
-    }
-    process.stdout.write(`# compose on Cassandra: ${src.tipsets.length} tipsets read by height; ${readBack} of ${blocks.length} blocks read back at ALL from ${ips.join(', ')}\n`);
-    assert.equal(readBack, blocks.length);
-  } finally {
-    await all.shutdown();
-  }
+  const blocks = src.steps().flatMap((s) => s.blocks);
+  const readBack = await readBackAtAll(ips.map((ip) => `${ip}:9042`), 'filfollower', blocks);
+  process.stdout.write(`# compose on Cassandra: ${src.tipsets.length} tipsets read by height; ${readBack} of ${blocks.length} blocks read back at ALL from ${ips.join(', ')}\n`);
+  assert.equal(readBack, blocks.length);
   await p.compose('down', '-v', '--remove-orphans');
   assert.deepEqual(await p.leftovers(), { containers: '', networks: '', volumes: '' }, 'no container, network or volume left');
 });

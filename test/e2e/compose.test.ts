@@ -12,11 +12,11 @@ import '../helpers/watchdog.js';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import WebSocket from 'ws';
-import { fixture, fixturesDir } from '../../common/paths.js';
+import { fixture } from '../../common/paths.js';
 import { CarReplaySource } from '../../leader/car-source.js';
 import { ChainReader } from '../../blockstore/chain-reader.js';
 import { blockHeaderJson, cidJson } from '../../chain/json.js';
-import { freePort, rpc, waitFor } from '../helpers/cluster.js';
+import { rpc, waitFor } from '../helpers/cluster.js';
 import { ComposeProject, haveImages, run } from '../helpers/compose.js';
 import { startReadLoad } from '../helpers/load.js';
 
@@ -39,9 +39,8 @@ before(async () => {
   keepAlive = setInterval(() => undefined, 1000);
   assert.ok(images, 'the images exist (scripts/images.sh)');
   src = await CarReplaySource.open(fixture('chain', 'mainnet-h0-341.car'));
-  const lbPort = await freePort();
-  lb = `http://127.0.0.1:${lbPort}/rpc/v1`;
-  p = new ComposeProject({ ...process.env, LB_PORT: String(lbPort), EPOCH_MS: '50', FIXTURES_DIR: fixturesDir(), LOG_LEVEL: 'warn' }, lbPort, 'ci');
+  p = await ComposeProject.create('ci', { EPOCH_MS: '50' });
+  lb = p.lbUrl;
   await compose('up', '-d', '--scale', 'follower=5');
 });
 after(async () => {

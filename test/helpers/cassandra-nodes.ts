@@ -3,7 +3,9 @@
  * node a scripts/cassandra.sh server with its own state dir, all seeds of each other.
  * Nodes are stopped (or killed by PID) when the test file ends.
  */
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import cassandra from 'cassandra-driver';
 import { readFileSync } from 'node:fs';
 import { projectPath } from '../../common/paths.js';
 
@@ -116,4 +118,35 @@ export function killNode(node: CassandraNode): number {
 /** Stop every node (clean shutdown), ignoring nodes already down. */
 export async function stopCassandraNodes(nodes: CassandraNode[]): Promise<void> {
   for (const n of nodes) await cassandraScript(n, 'stop').catch(() => undefined);
+}
+
+/** A block as the leader wrote it: its CID and its bytes. */
+export interface WrittenBlock {
+  cid: { multihash: { bytes: Uint8Array }; toString(): string };
+  bytes: Uint8Array;
+}
+
+/**
+ * Read every block back from `keyspace` at consistency ALL (every replica answers; a stale
+ * one is repaired on the way), 64 at a time, asserting each row's bytes equal the block's.
+ * @param contactPoints `host:port` of the nodes. @returns how many were read back (all of them, or it throws).
+ */
+export async function readBackAtAll(contactPoints: string[], keyspace: string, blocks: WrittenBlock[]): Promise<number> {
+  const all = new cassandra.Client({ contactPoints, localDataCenter: 'datacenter1', keyspace, queryOptions: { consistency: cassandra.types.consistencies.all, prepare: true } });
+  try {
+    let readBack = 0;
+    for (let i = 0; i < blocks.length; i += 64) {
+      await Promise.all(
+        blocks.slice(i, i + 64).map(async (b) => {
+          const r = await all.execute('SELECT data FROM blocks WHERE mh = ?', [Buffer.from(b.cid.multihash.bytes)]);
+          assert.equal(r.rowLength, 1, `block ${b.cid} at ALL`);
+          assert.ok(Buffer.from(r.first().data as Buffer).equals(Buffer.from(b.bytes)), `block ${b.cid} bytes`);
+          readBack++;
+        }),
+      );
+    }
+    return readBack;
+  } finally {
+    await all.shutdown();
+  }
 }

@@ -4,7 +4,8 @@
  * published port.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { projectPath } from '../../common/paths.js';
+import { fixturesDir, projectPath } from '../../common/paths.js';
+import { freePort } from './cluster.js';
 
 /**
  * Run a command to its exit, stdin closed: resolves its stdout. (execFile waits for its
@@ -45,6 +46,18 @@ export class ComposeProject {
    */
   constructor(readonly env: NodeJS.ProcessEnv, readonly lbPort: number, tag: string, readonly envFile?: string) {
     this.name = `filf${tag}${process.pid}`;
+  }
+  /**
+   * A project on a free balancer port, with FIXTURES_DIR and LOG_LEVEL=warn besides `env`.
+   * @param tag a word in the project's name; @param envFile as for the constructor
+   */
+  static async create(tag: string, env: NodeJS.ProcessEnv, envFile?: string): Promise<ComposeProject> {
+    const lbPort = await freePort();
+    return new ComposeProject({ ...process.env, LB_PORT: String(lbPort), FIXTURES_DIR: fixturesDir(), LOG_LEVEL: 'warn', ...env }, lbPort, tag, envFile);
+  }
+  /** The balancer's `/rpc/v1` URL on the published port. */
+  get lbUrl(): string {
+    return `http://127.0.0.1:${this.lbPort}/rpc/v1`;
   }
   /** `docker-compose -p NAME -f docker-compose.yml [--env-file F] ARGS…`. */
   compose(...args: string[]): Promise<{ stdout: string }> {

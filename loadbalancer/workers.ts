@@ -22,6 +22,9 @@ export function isDrainMessage(m: unknown): boolean {
   return typeof m === 'object' && m !== null && (m as { cmd?: unknown }).cmd === DRAIN_MESSAGE.cmd;
 }
 
+/** A worker that dies within this long of its start is replaced only after this long (ms). */
+const CRASH_LOOP_MS = 1000;
+
 /** Options of {@link runBalancerPrimary}. */
 export interface PrimaryOptions {
   /** How many workers to keep running (≥ 1). */
@@ -59,11 +62,16 @@ export async function runBalancerPrimary(o: PrimaryOptions, log: Logger): Promis
   const exited = (w: Worker): Promise<void> => new Promise((resolve) => (w.isDead() ? resolve() : w.once('exit', () => resolve())));
   const fork = (): Worker => {
     const w = cluster.fork();
+    const startedAt = Date.now();
     w.on('exit', (code, signal) => {
       if (leaving.delete(w.id) || stopping) return;
-      log.error({ worker: w.process.pid, code, signal }, 'balancer worker died; starting another');
-      const next = fork();
-      listening(next).catch((e: Error) => log.error({ err: e }, 'replacement balancer worker failed to start'));
+      // one that dies young (it cannot start) is replaced after a pause, not in a tight loop
+      const delayMs = Date.now() - startedAt < CRASH_LOOP_MS ? CRASH_LOOP_MS : 0;
+      log.error({ worker: w.process.pid, code, signal, restartInMs: delayMs }, 'balancer worker died; starting another');
+      setTimeout(() => {
+        if (stopping) return;
+        listening(fork()).catch((e: Error) => log.error({ err: e }, 'replacement balancer worker failed to start'));
+      }, delayMs);
     });
     return w;
   };

@@ -90,6 +90,7 @@ withSettings(program.command('lb').description('JSON-RPC load balancer over foll
         wsMaxBufferedBytes: cfg.wsMaxBufferedBytes,
         maxWsPerIp: cfg.maxWsPerIp,
         keepAliveTimeoutMs: cfg.keepAliveTimeoutMs,
+        edgeCacheBytes: cfg.edgeCacheBytes,
       },
       log,
     );

@@ -18,6 +18,7 @@ import { WebSocket } from 'ws';
 import { RpcWsClient } from '../rpc/client.js';
 import { lookup } from 'node:dns/promises';
 import net from 'node:net';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Logger } from '../common/logger.js';
 import { createMetrics, type Metrics } from '../common/metrics.js';
 import { MAX_JSON_DEPTH, dropSocket, errorResponse, nestedDeeperThan, serialize } from '../rpc/server.js';
@@ -30,6 +31,8 @@ import { type RoutePlan, Router, mergeSplit } from './routing.js';
 import { registerCors } from '../rpc/cors.js';
 import { RateLimiter } from '../api/rate-limit.js';
 import { LOCAL_CHANNEL_BASE, MAX_SUBSCRIPTIONS, type LocalChannel, NotifyFanout } from './notify-fanout.js';
+import { postRaw } from './upstream-post.js';
+import { EdgeCache } from './edge-cache.js';
 
 /** Balancer options. */
 export interface BalancerOptions {
@@ -64,6 +67,8 @@ export interface BalancerOptions {
   rateBurstSeconds?: number;
   /** Idle client connections are closed after this long (ms, default 5000, Node's; announced as `Keep-Alive: timeout=`). */
   keepAliveTimeoutMs?: number;
+  /** Bytes of answers the edge cache keeps (edge-cache.ts; 0, the default: no cache). */
+  edgeCacheBytes?: number;
 }
 
 /** What the balancer knows of one follower. */
@@ -73,6 +78,13 @@ export interface UpstreamState {
   ready: boolean;
   height: number | null;
   lastError: string | null;
+}
+
+/** An answer to relay: HTTP status, body (the upstream's bytes, or text made here), who answered. */
+interface Answer {
+  status: number;
+  body: Buffer | string;
+  upstream: string;
 }
 
 class Upstream implements UpstreamState {
@@ -93,9 +105,22 @@ class Upstream implements UpstreamState {
   readonly pool: Pool;
   /** ChainNotify for the clients pinned to this follower, served from `watcher`. */
   readonly fanout: NotifyFanout;
-  constructor(readonly url: string, onSlow: (ch: LocalChannel) => void, maxBufferedBytes?: number) {
+  constructor(
+    readonly url: string,
+    private readonly counter: Metrics['proxied'],
+    onSlow: (ch: LocalChannel) => void,
+    maxBufferedBytes?: number,
+  ) {
     this.fanout = new NotifyFanout(onSlow, maxBufferedBytes);
     this.pool = new Pool(url, { connections: 64, pipelining: 1, keepAliveTimeout: 30_000, connectTimeout: 2000 });
+  }
+  /** `proxied_requests_total` children of this upstream by HTTP status (label lookups cost per request). */
+  private readonly byStatus = new Map<number, { inc(): void }>();
+  /** The counter of answers with `status` from this upstream. */
+  counted(status: number): { inc(): void } {
+    let c = this.byStatus.get(status);
+    if (!c) this.byStatus.set(status, (c = this.counter.labels({ upstream: this.url, outcome: String(status) })));
+    return c;
   }
   /** The best known head height: the subscription's when live, else the poll's. */
   get height(): number | null {
@@ -141,7 +166,7 @@ export async function runBalancer(opts: BalancerOptions, log: Logger): Promise<B
     log.info({ channel: ch.id, bufferedBytes: ch.ws.bufferedAmount }, 'closing a WebSocket client that stopped reading its ChainNotify');
     dropSocket(ch.ws);
   };
-  const ups: Upstream[] = opts.upstreams.filter((u) => !u.startsWith('dns+')).map((u) => new Upstream(u.replace(/\/+$/, ''), onSlowSubscriber, opts.wsMaxBufferedBytes));
+  const ups: Upstream[] = opts.upstreams.filter((u) => !u.startsWith('dns+')).map((u) => new Upstream(u.replace(/\/+$/, ''), metrics.proxied, onSlowSubscriber, opts.wsMaxBufferedBytes));
   const discovered = opts.upstreams.filter((u) => u.startsWith('dns+'));
   /** Add upstreams for new addresses of each `dns+` entry; drop the entry's own that vanished. */
   const discover = async (): Promise<void> => {
@@ -152,7 +177,7 @@ export async function runBalancer(opts: BalancerOptions, log: Logger): Promise<B
       const want = new Set(addrs.map((a) => `${d.protocol}//${a.address}:${d.port || 80}`));
       for (const url of want) {
         if (ups.some((u) => u.url === url)) continue;
-        const u = new Upstream(url, onSlowSubscriber, opts.wsMaxBufferedBytes);
+        const u = new Upstream(url, metrics.proxied, onSlowSubscriber, opts.wsMaxBufferedBytes);
         u.discoveredBy = entry;
         ups.push(u);
       }
@@ -167,12 +192,14 @@ export async function runBalancer(opts: BalancerOptions, log: Logger): Promise<B
     }
   };
   let stopped = false;
+  const edge = new EdgeCache(opts.edgeCacheBytes ?? 0);
   const fullNode = opts.fullNodeUrl ? new Pool(new URL(opts.fullNodeUrl).origin, { connections: 16 }) : null;
   let rr = 0;
 
   const checkOne = async (u: Upstream): Promise<void> => {
     if (u.checking) return;
     u.checking = true;
+    const [wasReady, wasPolled] = [u.ready, u.polled];
     try {
       const res = await u.pool.request({ path: '/health/readyz', method: 'GET', headersTimeout: 2000, bodyTimeout: 2000 });
       const body = (await res.body.json()) as { ok?: boolean; height?: number | null; lastError?: string | null };
@@ -189,6 +216,7 @@ export async function runBalancer(opts: BalancerOptions, log: Logger): Promise<B
     } finally {
       u.checking = false;
     }
+    if (u.ready !== wasReady || u.polled !== wasPolled) edge.headMoved();
     if (u.up) watch(u);
     metrics.upstreamUp.set({ upstream: u.url }, u.ready ? 1 : 0);
     if (u.height !== null) metrics.upstreamHead.set({ upstream: u.url }, u.height);
@@ -216,6 +244,7 @@ export async function runBalancer(opts: BalancerOptions, log: Logger): Promise<B
             u.fanout.publish(v as unknown[]);
             // after a revert-only change the head is the reverted tipset's parent, below it
             u.notified = last!.Type === 'revert' ? h - 1 : h;
+            edge.headMoved();
             metrics.upstreamHead.set({ upstream: u.url }, u.notified);
           },
           () => client?.close(),
@@ -288,11 +317,20 @@ export async function runBalancer(opts: BalancerOptions, log: Logger): Promise<B
   };
 
   // return503OnClosing: a draining balancer answers the connections it still has, it does not refuse them
+  // the JSON-RPC POST hot path is answered on node:http before fastify (rpcPost below);
+  // fastify serves the rest: WebSockets, health, metrics, CORS requests
+  let rpcPost: (req: IncomingMessage, res: ServerResponse) => boolean = () => false;
   const app = Fastify({
     loggerInstance: log.child({ component: 'lb' }, { level: 'warn' }) as FastifyBaseLogger,
     bodyLimit: opts.maxRequestBytes,
-    keepAliveTimeout: opts.keepAliveTimeoutMs ?? 5000,
     return503OnClosing: false,
+    serverFactory: (handler) => {
+      const server = http.createServer((req, res) => {
+        if (!rpcPost(req, res)) handler(req, res);
+      });
+      server.keepAliveTimeout = opts.keepAliveTimeoutMs ?? 5000;
+      return server;
+    },
   });
   let draining = false;
   app.addHook('onRequest', (_req, reply, done) => {
@@ -338,23 +376,22 @@ export async function runBalancer(opts: BalancerOptions, log: Logger): Promise<B
   };
 
   /** POST a body to a ready follower (or `pinned`), retrying on another when one refuses the connection. */
-  const toFollower = async (path: string, body: string, pinned?: Upstream): Promise<{ status: number; body: string; upstream: string }> => {
+  const toFollower = async (path: string, body: Buffer | string, pinned?: Upstream): Promise<Answer> => {
     const candidates = pinned ? [pinned] : (await readTargets()).slice(0, opts.retries + 1);
     let lastErr: unknown = null;
     // a StateWaitMsg long poll may take as long as its wait bound; anything else has a minute
     const timeout = body.includes('StateWaitMsg') ? WAIT_MSG_TIMEOUT_MS + 30_000 : 60_000;
     for (const u of candidates) {
       try {
-        const res = await u.pool.request({ path, method: 'POST', body, headers: { 'content-type': 'application/json' }, headersTimeout: timeout, bodyTimeout: timeout });
-        const text = await res.body.text();
-        metrics.proxied.inc({ upstream: u.url, outcome: String(res.statusCode) });
+        const res = await postRaw(u.pool, path, body, timeout);
+        u.counted(res.status).inc();
         // a follower that could not answer (no head yet, its store away for an uncached read) is not
         // the last word when another may: reads are idempotent, so the next one is asked
-        if (res.statusCode >= 500 && text.includes('"code":-32603') && u !== candidates[candidates.length - 1]) {
-          lastErr = new Error(`follower ${u.url} could not answer: ${text.slice(0, 200)}`);
+        if (res.status >= 500 && res.body.includes('"code":-32603') && u !== candidates[candidates.length - 1]) {
+          lastErr = new Error(`follower ${u.url} could not answer: ${res.body.subarray(0, 200).toString()}`);
           continue;
         }
-        return { status: res.statusCode, body: text, upstream: u.url };
+        return { status: res.status, body: res.body, upstream: u.url };
       } catch (e) {
         lastErr = e;
         metrics.proxied.inc({ upstream: u.url, outcome: 'error' });
@@ -378,7 +415,7 @@ export async function runBalancer(opts: BalancerOptions, log: Logger): Promise<B
   };
 
   /** Answer a body whose plan is not "follower": one forwarded request, or a split batch. */
-  const answerPlanned = async (plan: Exclude<RoutePlan, { kind: 'follower' }>, path: string, body: string, pinned?: Upstream): Promise<{ status: number; body: string; upstream: string }> => {
+  const answerPlanned = async (plan: Exclude<RoutePlan, { kind: 'follower' }>, path: string, body: string, pinned?: Upstream): Promise<Answer> => {
     if (plan.kind === 'fullnode') {
       if (!fullNode) return { status: 500, upstream: 'none', body: serialize(noFullNode(plan.method, plan.id)) };
       return { ...(await toFullNode(path, body)), upstream: 'fullnode' };
@@ -389,16 +426,82 @@ export async function runBalancer(opts: BalancerOptions, log: Logger): Promise<B
       fullNode
         ? toFullNode(path, JSON.stringify(fwd)).then((r) => parseOr(r.body))
         : Promise.resolve(fwd.filter((x) => (x as { id?: unknown }).id !== undefined).map((x) => noFullNode((x as { method: string }).method, (x as { id: string | number }).id ?? null))),
-      rest.length > 0 ? toFollower(path, JSON.stringify(rest), pinned).then((r) => parseOr(r.body)) : Promise.resolve([]),
+      rest.length > 0 ? toFollower(path, JSON.stringify(rest), pinned).then((r) => parseOr(String(r.body))) : Promise.resolve([]),
     ]);
     const merged = mergeSplit(plan, { fullnode: fn, follower: fo });
     return { status: 200, upstream: fullNode ? 'fullnode+follower' : 'follower', body: merged.length === 0 ? '' : `[${merged.map(serialize).join(',')}]` };
   };
 
-  const forward = async (path: string, version: ApiVersion, body: string): Promise<{ status: number; body: string; upstream: string }> => {
+  const forward = async (path: string, version: ApiVersion, body: string, bytes?: Buffer): Promise<Answer> => {
     const plan = router.plan(body, version);
     if (plan.kind !== 'follower') return answerPlanned(plan, path, body);
-    return toFollower(path, body);
+    return toFollower(path, bytes ?? body);
+  };
+
+  const EDGE_HIT = { 'x-upstream': 'edge-cache' };
+  /** Paths of the JSON-RPC endpoints and the API version each serves. */
+  const RPC_PATHS = new Map<string, ApiVersion>([['/rpc/v0', 'v0'], ['/rpc/v1', 'v1'], ['/rpc/v2', 'v2']]);
+  /** Write a whole answer (status, JSON body) on the hot path. */
+  const send = (res: ServerResponse, status: number, body: Buffer | string, extra?: Record<string, string>): void => {
+    const headers: Record<string, string | number> = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...extra };
+    if (draining) headers.connection = 'close';
+    res.writeHead(status, headers);
+    res.end(body);
+  };
+  /**
+   * The hot path: a JSON-RPC POST without an Origin header (CORS requests take the
+   * fastify route, which adds the CORS headers), answered on node:http with no
+   * framework in between: the body is read as bytes, priced by the rate limiter, planned
+   * by the router, and the follower's answer bytes are written back unchanged. Same
+   * answers and errors as the fastify route. Returns false when the request is not one.
+   */
+  rpcPost = (req, res) => {
+    if (req.method !== 'POST' || req.headers.origin !== undefined) return false;
+    const version = RPC_PATHS.get(req.url ?? '');
+    if (!version) return false;
+    const path = req.url!;
+    const max = opts.maxRequestBytes;
+    const tooLarge = (): void => {
+      send(res, 500, serialize(errorResponse(null, ParseError.code, `request bigger than maximum ${max} allowed`)), { connection: 'close' });
+      res.once('finish', () => req.destroy());
+    };
+    if (Number(req.headers['content-length'] ?? 0) > max) {
+      tooLarge();
+      return true;
+    }
+    let first: Buffer | null = null;
+    let more: Buffer[] | null = null;
+    let size = 0;
+    let over = false;
+    req.on('data', (chunk: Buffer) => {
+      if (over) return;
+      size += chunk.length;
+      if (size > max) {
+        over = true;
+        tooLarge();
+      } else if (first === null) first = chunk;
+      else (more ??= [first]).push(chunk);
+    });
+    req.on('error', () => req.destroy());
+    req.on('end', () => {
+      if (over) return;
+      const bytes = more ? Buffer.concat(more, size) : (first ?? Buffer.alloc(0));
+      const body = bytes.toString();
+      const refused = limiter.refusal(req.socket.remoteAddress ?? '', body);
+      if (refused) return send(res, 429, refused.body, { 'retry-after': String(refused.retryAfterSeconds) });
+      const c = edge.cacheable(body);
+      const hit = c && edge.get(c);
+      if (hit) return send(res, 200, hit, EDGE_HIT);
+      const gen = edge.generation;
+      forward(path, version, body, bytes).then(
+        (out) => {
+          if (c && typeof out.body !== 'string') edge.put(c, gen, out.status, out.body);
+          send(res, out.status, out.body, { 'x-upstream': out.upstream });
+        },
+        (e: Error) => send(res, 500, serialize(errorResponse(null, InternalError.code, e.message))),
+      );
+    });
+    return true;
   };
 
   for (const version of ['v0', 'v1', 'v2'] as const) {

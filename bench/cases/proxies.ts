@@ -1,0 +1,106 @@
+/**
+ * Proxies in front of the same followers, interleaved in rounds: the fil-follower
+ * balancer, nginx (a plain reverse proxy: the CPU floor of proxying), the followers
+ * direct (the client alternates between them: no proxy), and a bare fastify echo (the
+ * HTTP floor of this machine). Per case and round: capacity (closed loop, `workers`
+ * workers), CPU ms per request of the proxy, of the followers and of the store, and
+ * latency at each offered rate (open loop). Figures are medians over the rounds.
+ */
+import { readFileSync } from 'node:fs';
+import { type AttackResult, attack, removeTargets, writeTargets } from '../lib/vegeta.js';
+import { cpuMs, treeCpuMs } from '../lib/cpu.js';
+import { descendants } from '../../test/helpers/procs.js';
+import { type TestCluster, freePort, rolePids } from '../../test/helpers/cluster.js';
+import { type Started, startBalancer, startEcho } from '../lib/procs.js';
+import { startNginx } from '../lib/nginx.js';
+
+/** Options of the proxy comparison. */
+export interface ProxyOptions {
+  vegeta: string;
+  bodies: readonly string[];
+  rounds: number;
+  capacitySeconds: number;
+  rateSeconds: number;
+  /** Offered rates (req/s) of the latency curve. */
+  rates: readonly number[];
+  workers: number;
+  progress: (line: string) => void;
+}
+
+/** One case's figures in one round. */
+export interface ProxyRound {
+  capacity: AttackResult;
+  /** CPU ms per request: the proxy's process tree, the followers, PostgreSQL. */
+  cpu: { proxy: number; followers: number; store: number };
+  curve: Array<{ rate: number; r: AttackResult }>;
+}
+
+/** A case and its rounds. */
+export interface ProxyCase {
+  name: string;
+  rounds: ProxyRound[];
+}
+
+/** PIDs of the cluster's PostgreSQL processes. */
+export function storePids(cluster: TestCluster): number[] {
+  return descendants(cluster.proc.pid!).filter((p) => {
+    try {
+      return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('postgres');
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Sum of CPU ms over PIDs. */
+export const sumCpu = (pids: readonly number[]): number => pids.reduce((a, p) => a + cpuMs(p), 0);
+
+/** Run the comparison over a running cluster's followers. */
+export async function runProxies(cluster: TestCluster, o: ProxyOptions): Promise<ProxyCase[]> {
+  const followers = cluster.followerUrls;
+  const followerPids = rolePids(cluster, 'follower').map((p) => p.pid);
+  const [lbPort, cachePort, ngxPort, echoPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const started: Started[] = [];
+  try {
+    const lb = await startBalancer(lbPort, followers);
+    started.push(lb);
+    const cached = await startBalancer(cachePort, followers, { EDGE_CACHE_BYTES: String(64 << 20) });
+    started.push(cached);
+    const ngx = await startNginx(ngxPort, followers);
+    started.push(ngx);
+    const echo = await startEcho(echoPort);
+    started.push(echo);
+    const cases: Array<{ name: string; targets: string; pid: number | null }> = [
+      { name: 'fastify echo (HTTP floor)', targets: writeTargets(`${echo.url}/rpc/v1`, o.bodies), pid: null },
+      // no proxy: each body to the followers in turn, as a client-side round-robin would
+      { name: 'direct (client alternates followers)', targets: writeTargets(followers.map((f) => `${f}/rpc/v1`), o.bodies), pid: null },
+      { name: 'nginx 1.22 (plain proxy)', targets: writeTargets(`${ngx.url}/rpc/v1`, o.bodies), pid: ngx.proc.pid! },
+      { name: 'fil-follower balancer', targets: writeTargets(`${lb.url}/rpc/v1`, o.bodies), pid: lb.proc.pid! },
+      { name: 'fil-follower balancer + edge cache 64 MiB', targets: writeTargets(`${cached.url}/rpc/v1`, o.bodies), pid: cached.proc.pid! },
+    ];
+    const out: ProxyCase[] = cases.map((c) => ({ name: c.name, rounds: [] }));
+    for (let round = 0; round < o.rounds; round++) {
+      for (const [i, c] of cases.entries()) {
+        o.progress(`proxies: round ${round + 1}/${o.rounds}, ${c.name}: capacity (${o.capacitySeconds} s, ${o.workers} workers)`);
+        const before = { proxy: c.pid ? treeCpuMs(c.pid) : 0, followers: sumCpu(followerPids), store: sumCpu(storePids(cluster)) };
+        const capacity = await attack(o.vegeta, c.targets, { rate: 0, seconds: o.capacitySeconds, workers: o.workers });
+        const n = Math.max(1, capacity.requests);
+        const cpu = {
+          proxy: ((c.pid ? treeCpuMs(c.pid) : 0) - before.proxy) / n,
+          followers: i === 0 ? 0 : (sumCpu(followerPids) - before.followers) / n,
+          store: i === 0 ? 0 : (sumCpu(storePids(cluster)) - before.store) / n,
+        };
+        const curve: ProxyRound['curve'] = [];
+        for (const rate of o.rates) {
+          o.progress(`proxies: round ${round + 1}/${o.rounds}, ${c.name}: ${rate} req/s (${o.rateSeconds} s)`);
+          curve.push({ rate, r: await attack(o.vegeta, c.targets, { rate, seconds: o.rateSeconds }) });
+        }
+        out[i]!.rounds.push({ capacity, cpu, curve });
+      }
+    }
+    for (const c of cases) removeTargets(c.targets);
+    return out;
+  } finally {
+    for (const s of started.reverse()) await s.stop();
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * CPU time of processes, from `/proc/<pid>/stat` (utime + stime, in clock ticks of
+ * 10 ms on Linux: `getconf CLK_TCK` = 100). Used to price a request in CPU ms per role.
+ */
+import { readFileSync } from 'node:fs';
+import { descendants } from '../../test/helpers/procs.js';
+
+const TICK_MS = 10;
+
+/** CPU ms (user + system) a process has used so far; 0 when it has exited. */
+export function cpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // fields after the command name (which may hold spaces) start after the last ')'
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) * TICK_MS;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU ms of a process and all its descendants (nginx's workers, a cluster's workers). */
+export function treeCpuMs(pid: number): number {
+  return [pid, ...descendants(pid)].reduce((a, p) => a + cpuMs(p), 0);
+}
+
+/** Resident set size of a process in MB (0 when it has exited). */
+export function rssMb(pid: number): number {
+  try {
+    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+  } catch {
+    return 0;
+  }
+}

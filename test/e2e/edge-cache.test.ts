@@ -1,0 +1,88 @@
+/**
+ * The balancer's edge cache (EDGE_CACHE_BYTES) on a cluster replaying mainnet 0–341 at
+ * 100 ms epochs, two followers: while the head moves, ChainHead through the balancer never
+ * goes back and is never more than one epoch behind what a follower said just before;
+ * cached answers are byte for byte the followers' answers with the client's own id; by
+ * CID answers are served from the cache (x-upstream: edge-cache); errors, batches and
+ * odd ids always reach a follower.
+ */
+import '../helpers/watchdog.js';
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CarReplaySource } from '../../leader/car-source.js';
+import { fixture } from '../../common/paths.js';
+import { rpc, startCluster, type TestCluster, waitFor } from '../helpers/cluster.js';
+
+let cluster: TestCluster;
+let src: CarReplaySource;
+
+/** POST a body; status, x-upstream and the exact answer text. */
+async function raw(url: string, body: string): Promise<{ status: number; upstream: string | null; text: string }> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  return { status: res.status, upstream: res.headers.get('x-upstream'), text: await res.text() };
+}
+
+before(async () => {
+  src = await CarReplaySource.open(fixture('chain', 'mainnet-h0-341.car'));
+  cluster = await startCluster({ epochMs: 100, followers: 2, env: { EDGE_CACHE_BYTES: String(16 << 20) } });
+});
+after(async () => {
+  await cluster?.stop();
+});
+
+test('ChainHead from the edge cache follows the head: never back, at most one epoch behind a follower', async () => {
+  const follower = `${cluster.followerUrls[0]}/rpc/v1`;
+  let last = -1;
+  let hits = 0;
+  let reads = 0;
+  await waitFor(async () => (await rpc(follower, 'Filecoin.ChainHead')).body?.result?.Height >= 20, 60_000, 'head 20');
+  for (;;) {
+    const before = (await rpc(follower, 'Filecoin.ChainHead')).body.result.Height as number;
+    const r = await raw(cluster.lbUrl, JSON.stringify({ jsonrpc: '2.0', id: reads, method: 'Filecoin.ChainHead', params: [] }));
+    reads++;
+    assert.equal(r.status, 200);
+    const h = JSON.parse(r.text).result.Height as number;
+    if (r.upstream === 'edge-cache') hits++;
+    assert.ok(h >= last, `ChainHead went back: ${last} → ${h}`);
+    assert.ok(h >= before - 1, `ChainHead via the balancer ${h}, a follower had said ${before} before`);
+    last = h;
+    if (h === 341) break;
+  }
+  assert.ok(hits > 0, `no ChainHead of ${reads} came from the edge cache`);
+  // at rest, the cached answer is the follower's, byte for byte, with the client's id
+  const body = (id: string | number): string => JSON.stringify({ jsonrpc: '2.0', id, method: 'Filecoin.ChainHead', params: [] });
+  await raw(cluster.lbUrl, body(1));
+  const cached = await raw(cluster.lbUrl, body('head-7'));
+  assert.equal(cached.upstream, 'edge-cache');
+  assert.equal(cached.text, (await raw(follower, body('head-7'))).text);
+});
+
+test('blocks by CID come from the edge cache with the client id; errors, batches and odd ids reach a follower', async () => {
+  const follower = `${cluster.followerUrls[1]}/rpc/v1`;
+  const blocks = src.tipsets.flatMap((t) => t.blocks).slice(0, 40);
+  for (const [i, b] of blocks.entries()) {
+    const body = (id: number): string => JSON.stringify({ jsonrpc: '2.0', id, method: 'Filecoin.ChainGetBlock', params: [{ '/': b.cid.toString() }] });
+    const first = await raw(cluster.lbUrl, body(i));
+    assert.notEqual(first.upstream, 'edge-cache');
+    const again = await raw(cluster.lbUrl, body(10_000 + i));
+    assert.equal(again.upstream, 'edge-cache', `block ${b.cid} not served from the cache`);
+    assert.equal(again.text, (await raw(follower, body(10_000 + i))).text, `block ${b.cid}`);
+    assert.equal(JSON.parse(again.text).result.Height, b.header.height);
+  }
+  // an error is never stored: a block not in the store stays a follower's answer
+  const missing = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'Filecoin.ChainGetBlock', params: [{ '/': 'bafy2bzaceaxm23epjsmh75yvzcecsrbavlmkcxnva66bkdebdcnyw3bjrc74u' }] });
+  for (let i = 0; i < 2; i++) {
+    const r = await raw(cluster.lbUrl, missing);
+    assert.notEqual(r.upstream, 'edge-cache');
+    assert.ok(JSON.parse(r.text).error, r.text);
+  }
+  // a batch, and an id that is not plain (a fraction), always go to a follower
+  const cid = { '/': blocks[0]!.cid.toString() };
+  const batch = JSON.stringify([{ jsonrpc: '2.0', id: 1, method: 'Filecoin.ChainGetBlock', params: [cid] }]);
+  const odd = JSON.stringify({ jsonrpc: '2.0', id: 1.5, method: 'Filecoin.ChainGetBlock', params: [cid] });
+  for (const b of [batch, batch, odd, odd]) {
+    const r = await raw(cluster.lbUrl, b);
+    assert.notEqual(r.upstream, 'edge-cache', b);
+    assert.equal(r.text, (await raw(follower, b)).text);
+  }
+});

@@ -91,6 +91,7 @@ withSettings(program.command('lb').description('JSON-RPC load balancer over foll
         maxWsPerIp: cfg.maxWsPerIp,
         keepAliveTimeoutMs: cfg.keepAliveTimeoutMs,
         edgeCacheBytes: cfg.edgeCacheBytes,
+        coalesceMax: cfg.coalesceMax,
       },
       log,
     );

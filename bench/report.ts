@@ -8,6 +8,9 @@ import { join } from 'node:path';
 import type { Mix } from './lib/mixes.js';
 import type { ProxyCase } from './cases/proxies.js';
 import type { Propagation } from './cases/propagation.js';
+import type { ImportRun } from './cases/import.js';
+import type { ScalePoint } from './cases/scale.js';
+import type { SynthChain } from './lib/synth-chain.js';
 import { type Point, histogram, lineChart } from './lib/plot.js';
 
 /** The q-quantile (0–1) of numbers, nearest rank. */
@@ -96,20 +99,73 @@ export class Report {
     await histogram(plot.path, { title: `head propagation delay, ${p.followers} followers, ${p.epochMs} ms epochs`, x: 'leader ChainNotify → follower ChainNotify (ms)', binStep: 5 }, all.map((v) => ({ v: Math.min(v, 300), series: 'all followers (values over 300 ms drawn at 300)' })));
     const out = { p50: quantile(all, 0.5), p99: quantile(all, 0.99), max: Math.max(...all) };
     this.parts.push(
-      `## Head propagation
-
-` +
-        `${p.followers} followers, replay of mainnet 0–341 at ${p.epochMs} ms epochs. Delay from the leader's ChainNotify (published right after its commit) to each follower's ChainNotify; at each arrival the follower's ChainHead is read: ${p.headBehind} of ${p.headReads} reads were below the notified height. Heights a follower never announced: ${p.missing}.
-
-` +
-        `| follower | epochs | p50 ms | p99 ms | max ms |
-|---|---:|---:|---:|---:|
-` +
+      `## Head propagation\n\n` +
+        `${p.followers} followers, replay of mainnet 0–341 at ${p.epochMs} ms epochs. Delay from the leader's ChainNotify (published right after its commit) to each follower's ChainNotify; ` +
+        `at each arrival the follower's ChainHead is read: ${p.headBehind} of ${p.headReads} reads were below the notified height. Heights a follower never announced: ${p.missing}. ` +
+        `Warm-up (heights ${p.warmup.from}–${p.warmup.to}, right after all ${p.followers} followers started on these cores; not in the figures below): longest delay ${f(p.warmup.maxMs, 1)} ms.\n\n` +
+        `| follower | epochs | p50 ms | p99 ms | max ms |\n|---|---:|---:|---:|---:|\n` +
         p.delays.map((d, i) => row(`#${i + 1}`, d)).join('\n') +
         `\n${row('**all**', all)}\n\n` +
+        `Longest delays: ${p.worst.map((w) => `#${w.follower} at ${w.height}: ${f(w.ms, 1)} ms`).join(', ')}.\n\n` +
         `Target p99 ≤ ${target.p99} ms, max ≤ ${target.max} ms: ${out.p99 <= target.p99 && out.max <= target.max ? 'met' : '**not met**'}.\n\n${plot.md}\n`,
     );
     return out;
+  }
+
+  /** Import against raw bulk insert: table, rate over time and RSS over time. */
+  async importRuns(synth: SynthChain, runs: ImportRun[]): Promise<void> {
+    const raw = runs[0]!;
+    const rate = (r: ImportRun): number => r.blocks / r.seconds;
+    const blockRate = (r: ImportRun): number => r.blocks / r.blockSeconds;
+    const rows = runs.map((r) => `| ${r.name} | ${f(r.seconds, 1)} | ${f(rate(r))} | ${f(rate(r) / rate(raw), 3)} | ${f(blockRate(r))} | ${f(blockRate(r) / rate(raw), 3)} | ${f(Math.max(...r.samples.map((x) => x.rss)))} |`);
+    const ratePts: Point[] = [];
+    const rssPts: Point[] = [];
+    for (const r of runs) {
+      for (let i = 1; i < r.samples.length; i++) {
+        const a = r.samples[i - 1]!;
+        const b = r.samples[i]!;
+        ratePts.push({ x: b.t, y: (b.mb - a.mb) / Math.max(1e-3, b.t - a.t), series: r.name });
+        rssPts.push({ x: b.t, y: b.rss, series: r.name });
+      }
+    }
+    const pr = this.plot('import-rate');
+    await lineChart(pr.path, { title: 'import rate over time (SYNTHETIC CAR)', x: 'seconds', y: 'block MB/s', points: false }, ratePts);
+    const pm = this.plot('import-rss');
+    await lineChart(pm.path, { title: 'RSS of the importing process over time', x: 'seconds', y: 'RSS (MB)', points: false }, rssPts);
+    this.parts.push(
+      `## Snapshot import\n\nSYNTHETIC mainnet-shaped CAR: ${f(synth.bytes / 2 ** 30, 2)} GiB, ${synth.blocks} blocks (${synth.headers} headers, ${synth.messages} messages), embedded PostgreSQL. ` +
+        `Ratios are to the raw bulk INSERT of the same rows in the same run. The import's whole time includes indexing every tipset and its messages; after its blocks phase the rate line drops to 0 while it indexes.\n\n` +
+        `| path | seconds | blocks/s | ÷ raw | blocks/s, blocks phase | ÷ raw | peak RSS MB |\n|---|---:|---:|---:|---:|---:|---:|\n${rows.join('\n')}\n\n${pr.md}\n\n${pm.md}\n`,
+    );
+  }
+
+  /** The scale-out curve against the capacity model. */
+  async scale(points: ScalePoint[], predict: (c: ScalePoint['cpu'], followers: number, cores: number, withGenerator: boolean) => number): Promise<void> {
+    const base = points[0]!;
+    const cores = (await import('node:os')).cpus().length;
+    const rows = points.map((p) => {
+      const model = predict(base.cpu, p.followers, cores, true);
+      return `| ${p.followers} | ${f(p.throughput)} | ${f(p.throughput / base.throughput, 2)} | ${f(model)} | ${f(p.throughput / model, 2)} | ${f(p.p99, 1)} | ${f(p.cpu.balancer * 1000)} | ${f(p.cpu.followers * 1000)} | ${f(p.cpu.store * 1000)} | ${f(p.cpu.generator * 1000)} |`;
+    });
+    const pts: Point[] = [];
+    for (const p of points) {
+      pts.push({ x: p.followers, y: p.throughput, series: `measured, ${cores} cores` });
+      pts.push({ x: p.followers, y: predict(base.cpu, p.followers, cores, true), series: `model, ${cores} cores (with the load generator)` });
+    }
+    const more = [8, 16, 32];
+    for (const c of more) for (const n of [1, 2, 4, 8, 16]) pts.push({ x: n, y: predict(base.cpu, n, c, false), series: `model, ${c} cores` });
+    const pl = this.plot('scale-out');
+    await lineChart(pl.path, { title: 'throughput vs followers on one store (SYNTHETIC chain)', x: 'followers', y: 'req/s', xLog: true, dashed: [`model, ${cores} cores (with the load generator)`, ...more.map((c) => `model, ${c} cores`)] }, pts);
+    const c = base.cpu;
+    const sat = 1000 / c.store;
+    this.parts.push(
+      `## Scale-out\n\nFollowers on one embedded PostgreSQL holding the SYNTHETIC chain, one single-process balancer, closed loop. Mix: ChainGetBlock over every header, ChainGetMessage over sampled messages, ChainGetTipSetByHeight over every height (a third each); follower caches 16 MiB each, so most reads reach the store. ` +
+        `CPU µs per request by role (measured per point); the model's prediction uses the 1-follower point's costs only:\n\n` +
+        `X(N, C) = min(C / Σ c_role, N / c_follower, 1 / c_balancer) × 1000 req/s, with c in ms per request.\n\n` +
+        `| followers | req/s | ÷ 1 follower | model req/s | measured ÷ model | p99 ms | balancer µs/req | followers µs/req | PostgreSQL µs/req | load generator µs/req |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n${rows.join('\n')}\n\n` +
+        `With the load generator elsewhere, the model gives ${more.map((k) => `${f(predict(c, 8, k, false))} req/s with 8 followers on ${k} cores`).join(', ')}; ` +
+        `the single balancer process caps it at ${f(1000 / c.balancer)} req/s (LB_WORKERS raises that cap), and PostgreSQL alone would need one core per ${f(sat)} req/s.\n\n${pl.md}\n`,
+    );
   }
 
   /** Add a prepared section. */

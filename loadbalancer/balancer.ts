@@ -14,6 +14,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import websocket from '@fastify/websocket';
 import { Pool } from 'undici';
+import { Gauge } from 'prom-client';
 import { WebSocket } from 'ws';
 import { RpcWsClient } from '../rpc/client.js';
 import { lookup } from 'node:dns/promises';
@@ -32,7 +33,10 @@ import { registerCors } from '../rpc/cors.js';
 import { RateLimiter } from '../api/rate-limit.js';
 import { LOCAL_CHANNEL_BASE, MAX_SUBSCRIPTIONS, type LocalChannel, NotifyFanout } from './notify-fanout.js';
 import { postRaw } from './upstream-post.js';
-import { EdgeCache } from './edge-cache.js';
+import { EdgeCache, isImmutable } from './edge-cache.js';
+import { hash32, mix32 } from './affinity.js';
+import { type Answer, Coalescer } from './coalescer.js';
+import { singleCall } from './single-call.js';
 
 /** Balancer options. */
 export interface BalancerOptions {
@@ -69,6 +73,8 @@ export interface BalancerOptions {
   keepAliveTimeoutMs?: number;
   /** Bytes of answers the edge cache keeps (edge-cache.ts; 0, the default: no cache). */
   edgeCacheBytes?: number;
+  /** Most single calls sent to a follower as one batch (coalescer.ts; 1: never batch; default 32). */
+  coalesceMax?: number;
 }
 
 /** What the balancer knows of one follower. */
@@ -78,13 +84,6 @@ export interface UpstreamState {
   ready: boolean;
   height: number | null;
   lastError: string | null;
-}
-
-/** An answer to relay: HTTP status, body (the upstream's bytes, or text made here), who answered. */
-interface Answer {
-  status: number;
-  body: Buffer | string;
-  upstream: string;
 }
 
 class Upstream implements UpstreamState {
@@ -103,6 +102,8 @@ class Upstream implements UpstreamState {
   checking = false;
   lastError: string | null = null;
   readonly pool: Pool;
+  /** hash32 of the URL, for cache affinity. */
+  readonly urlHash: number;
   /** ChainNotify for the clients pinned to this follower, served from `watcher`. */
   readonly fanout: NotifyFanout;
   constructor(
@@ -112,6 +113,7 @@ class Upstream implements UpstreamState {
     maxBufferedBytes?: number,
   ) {
     this.fanout = new NotifyFanout(onSlow, maxBufferedBytes);
+    this.urlHash = hash32(url);
     this.pool = new Pool(url, { connections: 64, pipelining: 1, keepAliveTimeout: 30_000, connectTimeout: 2000 });
   }
   /** `proxied_requests_total` children of this upstream by HTTP status (label lookups cost per request). */
@@ -292,6 +294,20 @@ export async function runBalancer(opts: BalancerOptions, log: Logger): Promise<B
     const start = rr++ % list.length;
     return [...list.slice(start), ...list.slice(0, start)];
   };
+  /**
+   * Cache affinity (rendezvous hashing): a call for immutable content (by CID or TipSetKey)
+   * goes to the follower at the head with the highest score for its key, so each follower's
+   * caches hold a share of the chain instead of every follower caching everything; with N
+   * followers the caches add up. Only the order among followers at the head changes:
+   * monotonic reads and retries are as for any read.
+   */
+  const score = (key: number, u: Upstream): number => mix32(key ^ u.urlHash);
+  /** The follower a key prefers now ('' when none is at the head). */
+  const preferred = (key: number): string => {
+    let best: Upstream | null = null;
+    for (const u of withinLag(0)) if (!best || score(key, u) > score(key, best)) best = u;
+    return best?.url ?? '';
+  };
   /** Followers within MAX_LAG_EPOCHS of the highest head, round-robin (WebSocket pins). */
   const eligible = (): Upstream[] => rotate(withinLag(opts.maxLagEpochs));
 
@@ -302,15 +318,16 @@ export async function runBalancer(opts: BalancerOptions, log: Logger): Promise<B
    * moment behind); after that, availability wins and the floor comes down.
    */
   let floor = -1;
-  const readTargets = async (): Promise<Upstream[]> => {
+  const readTargets = async (affinity?: number): Promise<Upstream[]> => {
     const deadline = Date.now() + (opts.monotonicWaitMs ?? 2000);
     for (;;) {
       const at = withinLag(0);
       const best = at[0]?.height ?? -1;
       if (best >= floor || Date.now() >= deadline) {
         if (at.length > 0) floor = best;
-        // the followers at the head first, round-robin, then the rest within the lag bound, for retries
-        return [...rotate(at), ...withinLag(opts.maxLagEpochs).filter((u) => !at.includes(u))];
+        // the followers at the head first (round-robin, or by affinity), then the rest within the lag bound, for retries
+        const first = affinity === undefined ? rotate(at) : [...at].sort((a, b) => score(affinity, b) - score(affinity, a));
+        return [...first, ...withinLag(opts.maxLagEpochs).filter((u) => !at.includes(u))];
       }
       await new Promise((r) => setTimeout(r, 20));
     }
@@ -376,8 +393,8 @@ export async function runBalancer(opts: BalancerOptions, log: Logger): Promise<B
   };
 
   /** POST a body to a ready follower (or `pinned`), retrying on another when one refuses the connection. */
-  const toFollower = async (path: string, body: Buffer | string, pinned?: Upstream): Promise<Answer> => {
-    const candidates = pinned ? [pinned] : (await readTargets()).slice(0, opts.retries + 1);
+  const toFollower = async (path: string, body: Buffer | string, pinned?: Upstream, affinity?: number): Promise<Answer> => {
+    const candidates = pinned ? [pinned] : (await readTargets(affinity)).slice(0, opts.retries + 1);
     let lastErr: unknown = null;
     // a StateWaitMsg long poll may take as long as its wait bound; anything else has a minute
     const timeout = body.includes('StateWaitMsg') ? WAIT_MSG_TIMEOUT_MS + 30_000 : 60_000;
@@ -432,13 +449,36 @@ export async function runBalancer(opts: BalancerOptions, log: Logger): Promise<B
     return { status: 200, upstream: fullNode ? 'fullnode+follower' : 'follower', body: merged.length === 0 ? '' : `[${merged.map(serialize).join(',')}]` };
   };
 
-  const forward = async (path: string, version: ApiVersion, body: string, bytes?: Buffer): Promise<Answer> => {
+  /** The fastify route's (CORS requests): one body, planned, relayed as is. */
+  const forward = async (path: string, version: ApiVersion, body: string): Promise<Answer> => {
     const plan = router.plan(body, version);
     if (plan.kind !== 'follower') return answerPlanned(plan, path, body);
-    return toFollower(path, bytes ?? body);
+    return toFollower(path, body);
   };
 
   const EDGE_HIT = { 'x-upstream': 'edge-cache' };
+  const coalescer = (opts.coalesceMax ?? 32) > 1 ? new Coalescer((path, body, affinity) => toFollower(path, body, undefined, affinity), opts.coalesceMax ?? 32) : null;
+  // the edge cache's and the coalescer's counts, read at scrape time
+  const counts: Array<[string, string, () => number]> = [
+    ['lb_edge_cache_hits', 'Answers the balancer served from its edge cache', () => edge.stats.hits],
+    ['lb_edge_cache_misses', 'Cacheable calls the edge cache did not hold', () => edge.stats.misses],
+    ['lb_coalesced_batches', 'Batches the balancer made of single calls that arrived together', () => coalescer?.stats.batches ?? 0],
+    ['lb_coalesced_calls', 'Single calls that travelled to a follower inside such a batch', () => coalescer?.stats.calls ?? 0],
+  ];
+  for (const [name, help, read] of counts) {
+    new Gauge({ name: `filfollower_${name}`, help, registers: [metrics.registry], collect() { this.set(read()); } });
+  }
+  /** Methods that may share a batch: not heavy, not a long poll (by name, memoized). */
+  const batchable = new Map<string, boolean>();
+  const coalescable = (method: string): boolean => {
+    let ok = batchable.get(method);
+    if (ok === undefined) {
+      const m = REGISTRY.lookup(method) ?? REGISTRY.lookup(method, 'v0');
+      ok = !!m && m.cost !== 'heavy' && !method.includes('WaitMsg');
+      if (batchable.size < 4096) batchable.set(method, ok);
+    }
+    return ok;
+  };
   /** Paths of the JSON-RPC endpoints and the API version each serves. */
   const RPC_PATHS = new Map<string, ApiVersion>([['/rpc/v0', 'v0'], ['/rpc/v1', 'v1'], ['/rpc/v2', 'v2']]);
   /** Write a whole answer (status, JSON body) on the hot path. */
@@ -489,11 +529,18 @@ export async function runBalancer(opts: BalancerOptions, log: Logger): Promise<B
       const body = bytes.toString();
       const refused = limiter.refusal(req.socket.remoteAddress ?? '', body);
       if (refused) return send(res, 429, refused.body, { 'retry-after': String(refused.retryAfterSeconds) });
-      const c = edge.cacheable(body);
+      const call = singleCall(body);
+      const c = edge.cacheable(call);
       const hit = c && edge.get(c);
       if (hit) return send(res, 200, hit, EDGE_HIT);
       const gen = edge.generation;
-      forward(path, version, body, bytes).then(
+      const plan = router.plan(body, version);
+      const affinity = call && isImmutable(call.method) ? hash32(call.paramsText) : undefined;
+      const answer =
+        plan.kind !== 'follower' ? answerPlanned(plan, path, body)
+        : coalescer && call && coalescable(call.method) ? coalescer.submit(path, bytes, affinity === undefined ? '' : preferred(affinity), affinity)
+        : toFollower(path, bytes, undefined, affinity);
+      answer.then(
         (out) => {
           if (c && typeof out.body !== 'string') edge.put(c, gen, out.status, out.body);
           send(res, out.status, out.body, { 'x-upstream': out.upstream });

@@ -15,6 +15,7 @@
  * Errors, batches, notifications and every other method always go to a follower.
  */
 import { LRUCache } from 'lru-cache';
+import type { SingleCall } from './single-call.js';
 
 /** Methods whose answer depends only on their (content-addressed) params. */
 const IMMUTABLE = new Set([
@@ -43,6 +44,11 @@ const HEAD_SCOPED = new Set([
   'eth_getBalance',
 ]);
 
+/** Whether a method's answer depends only on its content-addressed params (a CID, a TipSetKey). */
+export function isImmutable(method: string): boolean {
+  return IMMUTABLE.has(method);
+}
+
 /** A cacheable request: its key, its id's JSON text, and whether the answer is head-scoped. */
 export interface Cacheable {
   key: string;
@@ -59,7 +65,6 @@ interface Entry {
 
 const PREFIX = Buffer.from('{"id":');
 const RESULT = Buffer.from(',"jsonrpc":"2.0","result":');
-const PLAIN_ID = /^(?:-?[1-9]\d{0,14}|0|"[A-Za-z0-9_.:-]{1,64}")$/;
 /** Answers bigger than this are not stored (bytes). */
 const MAX_ENTRY_BYTES = 1 << 20;
 
@@ -90,22 +95,12 @@ export class EdgeCache {
     this.gen++;
   }
 
-  /** Whether a request body (one JSON-RPC request) may be served from or stored in the cache. */
-  cacheable(body: string): Cacheable | null {
-    if (!this.lru || body.length > 4096 || body.charCodeAt(0) !== 123 /* { */) return null;
-    let req: { id?: unknown; method?: unknown; params?: unknown; jsonrpc?: unknown };
-    try {
-      req = JSON.parse(body);
-    } catch {
-      return null;
-    }
-    if (typeof req.method !== 'string' || req.jsonrpc !== '2.0') return null;
-    const immutable = IMMUTABLE.has(req.method);
-    if (!immutable && !HEAD_SCOPED.has(req.method)) return null;
-    const idText = JSON.stringify(req.id);
-    if (idText === undefined || !PLAIN_ID.test(idText)) return null;
-    const params = req.params === undefined ? '[]' : JSON.stringify(req.params);
-    return { key: `${req.method}\u0000${params}`, idText, headScoped: !immutable };
+  /** Whether a call may be served from or stored in the cache. */
+  cacheable(call: SingleCall | null): Cacheable | null {
+    if (!this.lru || !call) return null;
+    const immutable = IMMUTABLE.has(call.method);
+    if (!immutable && !HEAD_SCOPED.has(call.method)) return null;
+    return { key: `${call.method}\u0000${call.paramsText}`, idText: call.idText, headScoped: !immutable };
   }
 
   /** The answer bytes for `c` (its id spliced in), or null on a miss. */

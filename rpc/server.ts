@@ -427,7 +427,7 @@ export function serialize(msg: unknown): string {
 }
 
 /** HTTP status go-jsonrpc gives a single response. */
-function statusFor(res: unknown): number {
+export function statusFor(res: unknown): number {
   const err = (res as { error?: { code: number } }).error;
   if (!err) return 200;
   if (err.code === InvalidRequestError.code) return 400;

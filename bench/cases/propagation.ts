@@ -5,7 +5,9 @@
  * later). For every follower, a ChainNotify subscriber records when each height arrives,
  * and at that moment asks the follower's ChainHead, which must already be at that height
  * or above (the follower moves its head before it republishes). Delay = follower arrival −
- * leader arrival, per follower per epoch, in ms.
+ * leader arrival, per follower per epoch, in ms. The first `warmupEpochs` heights after
+ * every follower has a head are warm-up (8 Node processes still loading and compiling on
+ * the same cores): measured, reported apart, not in the steady-state figures.
  */
 import { RpcWsClient } from '../../rpc/client.js';
 import { rpc, startCluster, waitFor } from '../../test/helpers/cluster.js';
@@ -21,6 +23,10 @@ export interface Propagation {
   headReads: number;
   /** Leader heights not heard from some follower. */
   missing: number;
+  /** The 10 longest delays: follower index (from 1), height, ms. */
+  worst: Array<{ follower: number; height: number; ms: number }>;
+  /** Warm-up: its heights and its longest delay (ms). */
+  warmup: { from: number; to: number; maxMs: number };
 }
 
 /** Heights a ChainNotify value applies (`current` and `apply` entries; a follower that moved several epochs at once sends several). */
@@ -30,7 +36,7 @@ function heightsOf(v: unknown): number[] {
 }
 
 /** Run it. */
-export async function runPropagation(o: { followers: number; epochMs: number; progress: (line: string) => void }): Promise<Propagation> {
+export async function runPropagation(o: { followers: number; epochMs: number; warmupEpochs: number; progress: (line: string) => void }): Promise<Propagation> {
   o.progress(`propagation: starting a cluster with ${o.followers} followers, ${o.epochMs} ms epochs`);
   const cluster = await startCluster({ epochMs: o.epochMs, followers: o.followers });
   const clients: RpcWsClient[] = [];
@@ -74,9 +80,15 @@ export async function runPropagation(o: { followers: number; epochMs: number; pr
       }
       return top === 341 && arrivals.every((a) => a.has(341));
     }, 341 * o.epochMs + 120_000, 'every follower at 341');
-    const delays = arrivals.map((a) => [...a].filter(([h]) => leaderAt.has(h)).map(([h, t]) => t - leaderAt.get(h)!));
+    const first = Math.min(...leaderAt.keys());
+    const steady = (h: number): boolean => h >= first + o.warmupEpochs;
+    const samples = arrivals.map((a, i) => [...a].filter(([h]) => leaderAt.has(h)).map(([h, t]) => ({ follower: i + 1, height: h, ms: t - leaderAt.get(h)! })));
+    const delays = samples.map((xs) => xs.filter((x) => steady(x.height)).map((x) => x.ms));
     const missing = arrivals.reduce((n, a) => n + [...leaderAt.keys()].filter((h) => !a.has(h)).length, 0);
-    return { followers: o.followers, epochMs: o.epochMs, delays, headBehind, headReads, missing };
+    const worst = samples.flat().filter((x) => steady(x.height)).sort((a, b) => b.ms - a.ms).slice(0, 10);
+    const warm = samples.flat().filter((x) => !steady(x.height));
+    const warmup = { from: first, to: first + o.warmupEpochs - 1, maxMs: Math.max(0, ...warm.map((x) => x.ms)) };
+    return { followers: o.followers, epochMs: o.epochMs, delays, headBehind, headReads, missing, worst, warmup };
   } finally {
     for (const c of clients) c.close();
     await cluster.stop();

@@ -1,15 +1,14 @@
 /**
  * Proxies in front of the same followers, interleaved in rounds: the fil-follower
- * balancer, nginx (a plain reverse proxy: the CPU floor of proxying), the followers
+ * balancer (as configured by default; with batch coalescing off; with its edge cache on),
+ * nginx (a plain reverse proxy: the CPU floor of proxying), the followers
  * direct (the client alternates between them: no proxy), and a bare fastify echo (the
  * HTTP floor of this machine). Per case and round: capacity (closed loop, `workers`
  * workers), CPU ms per request of the proxy, of the followers and of the store, and
  * latency at each offered rate (open loop). Figures are medians over the rounds.
  */
-import { readFileSync } from 'node:fs';
 import { type AttackResult, attack, removeTargets, writeTargets } from '../lib/vegeta.js';
-import { cpuMs, treeCpuMs } from '../lib/cpu.js';
-import { descendants } from '../../test/helpers/procs.js';
+import { cpuMs, postgresCpuMs, treeCpuMs } from '../lib/cpu.js';
 import { type TestCluster, freePort, rolePids } from '../../test/helpers/cluster.js';
 import { type Started, startBalancer, startEcho } from '../lib/procs.js';
 import { startNginx } from '../lib/nginx.js';
@@ -41,16 +40,6 @@ export interface ProxyCase {
   rounds: ProxyRound[];
 }
 
-/** PIDs of the cluster's PostgreSQL processes. */
-export function storePids(cluster: TestCluster): number[] {
-  return descendants(cluster.proc.pid!).filter((p) => {
-    try {
-      return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('postgres');
-    } catch {
-      return false;
-    }
-  });
-}
 
 /** Sum of CPU ms over PIDs. */
 export const sumCpu = (pids: readonly number[]): number => pids.reduce((a, p) => a + cpuMs(p), 0);
@@ -59,11 +48,13 @@ export const sumCpu = (pids: readonly number[]): number => pids.reduce((a, p) =>
 export async function runProxies(cluster: TestCluster, o: ProxyOptions): Promise<ProxyCase[]> {
   const followers = cluster.followerUrls;
   const followerPids = rolePids(cluster, 'follower').map((p) => p.pid);
-  const [lbPort, cachePort, ngxPort, echoPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const [lbPort, singlePort, cachePort, ngxPort, echoPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
   const started: Started[] = [];
   try {
     const lb = await startBalancer(lbPort, followers);
     started.push(lb);
+    const single = await startBalancer(singlePort, followers, { LB_COALESCE_MAX: '1' });
+    started.push(single);
     const cached = await startBalancer(cachePort, followers, { EDGE_CACHE_BYTES: String(64 << 20) });
     started.push(cached);
     const ngx = await startNginx(ngxPort, followers);
@@ -75,6 +66,7 @@ export async function runProxies(cluster: TestCluster, o: ProxyOptions): Promise
       // no proxy: each body to the followers in turn, as a client-side round-robin would
       { name: 'direct (client alternates followers)', targets: writeTargets(followers.map((f) => `${f}/rpc/v1`), o.bodies), pid: null },
       { name: 'nginx 1.22 (plain proxy)', targets: writeTargets(`${ngx.url}/rpc/v1`, o.bodies), pid: ngx.proc.pid! },
+      { name: 'fil-follower balancer, no coalescing (LB_COALESCE_MAX=1)', targets: writeTargets(`${single.url}/rpc/v1`, o.bodies), pid: single.proc.pid! },
       { name: 'fil-follower balancer', targets: writeTargets(`${lb.url}/rpc/v1`, o.bodies), pid: lb.proc.pid! },
       { name: 'fil-follower balancer + edge cache 64 MiB', targets: writeTargets(`${cached.url}/rpc/v1`, o.bodies), pid: cached.proc.pid! },
     ];
@@ -82,13 +74,13 @@ export async function runProxies(cluster: TestCluster, o: ProxyOptions): Promise
     for (let round = 0; round < o.rounds; round++) {
       for (const [i, c] of cases.entries()) {
         o.progress(`proxies: round ${round + 1}/${o.rounds}, ${c.name}: capacity (${o.capacitySeconds} s, ${o.workers} workers)`);
-        const before = { proxy: c.pid ? treeCpuMs(c.pid) : 0, followers: sumCpu(followerPids), store: sumCpu(storePids(cluster)) };
+        const before = { proxy: c.pid ? treeCpuMs(c.pid) : 0, followers: sumCpu(followerPids), store: postgresCpuMs(cluster.proc.pid!) };
         const capacity = await attack(o.vegeta, c.targets, { rate: 0, seconds: o.capacitySeconds, workers: o.workers });
         const n = Math.max(1, capacity.requests);
         const cpu = {
           proxy: ((c.pid ? treeCpuMs(c.pid) : 0) - before.proxy) / n,
           followers: i === 0 ? 0 : (sumCpu(followerPids) - before.followers) / n,
-          store: i === 0 ? 0 : (sumCpu(storePids(cluster)) - before.store) / n,
+          store: i === 0 ? 0 : (postgresCpuMs(cluster.proc.pid!) - before.store) / n,
         };
         const curve: ProxyRound['curve'] = [];
         for (const rate of o.rates) {

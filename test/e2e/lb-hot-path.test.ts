@@ -1,16 +1,19 @@
 /**
- * The balancer's edge cache (EDGE_CACHE_BYTES) on a cluster replaying mainnet 0–341 at
- * 100 ms epochs, two followers: while the head moves, ChainHead through the balancer never
- * goes back and is never more than one epoch behind what a follower said just before;
- * cached answers are byte for byte the followers' answers with the client's own id; by
- * CID answers are served from the cache (x-upstream: edge-cache); errors, batches and
- * odd ids always reach a follower.
+ * The balancer's hot path on a cluster replaying mainnet 0–341 at 100 ms epochs, two
+ * followers. The edge cache (EDGE_CACHE_BYTES): while the head moves, ChainHead through
+ * the balancer never goes back and is never more than one epoch behind what a follower
+ * said just before; cached answers are byte for byte the followers' answers with the
+ * client's own id; by CID answers are served from the cache (x-upstream: edge-cache);
+ * errors, batches and odd ids always reach a follower. Batch coalescing (LB_COALESCE_MAX):
+ * 300 calls sent at once (results, handler errors, bad params) each get the status and
+ * bytes a follower gives that call alone, and batches were made.
  */
 import '../helpers/watchdog.js';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CarReplaySource } from '../../leader/car-source.js';
 import { fixture } from '../../common/paths.js';
+import { Agent, request } from 'undici';
 import { rpc, startCluster, type TestCluster, waitFor } from '../helpers/cluster.js';
 
 let cluster: TestCluster;
@@ -85,4 +88,49 @@ test('blocks by CID come from the edge cache with the client id; errors, batches
     assert.notEqual(r.upstream, 'edge-cache', b);
     assert.equal(r.text, (await raw(follower, b)).text);
   }
+});
+
+test('calls that arrive together travel as one batch and each gets the answer a follower gives it alone', async () => {
+  const follower = `${cluster.followerUrls[0]}/rpc/v1`;
+  const blocks = src.tipsets.flatMap((t) => t.blocks);
+  const bodies: string[] = [];
+  for (let i = 0; i < 300; i++) {
+    const id = 50_000 + i;
+    const kind = i % 6;
+    const call =
+      kind === 0 ? { method: 'Filecoin.ChainGetBlockMessages', params: [{ '/': blocks[i % blocks.length]!.cid.toString() }] }
+      : kind === 1 ? { method: 'Filecoin.ChainGetTipSetByHeight', params: [i, null] }
+      : kind === 2 ? { method: 'Filecoin.ChainGetTipSetByHeight', params: [1000 + i, null] } // code 1, HTTP 200
+      : kind === 3 ? { method: 'Filecoin.ChainGetBlockMessages', params: [123] } // bad params: HTTP 500
+      : kind === 4 ? { method: 'Filecoin.StateGetActor', params: ['f0' + (i % 5), null] }
+      : { method: 'Filecoin.ChainGetParentReceipts', params: [{ '/': blocks[i % blocks.length]!.cid.toString() }] };
+    bodies.push(JSON.stringify({ jsonrpc: '2.0', id, ...call }));
+  }
+  const expected: Array<{ status: number; text: string }> = [];
+  for (const b of bodies) {
+    const res = await fetch(follower, { method: 'POST', headers: { 'content-type': 'application/json' }, body: b });
+    expected.push({ status: res.status, text: await res.text() });
+  }
+  assert.ok(expected.some((e) => e.status === 500) && expected.some((e) => e.status === 200 && e.text.includes('"error"')), 'the calls include both kinds of error');
+  const metric = async (name: string): Promise<number> => {
+    const text = await (await fetch(cluster.lbUrl.replace('/rpc/v1', '/debug/metrics'))).text();
+    return Number(new RegExp(`^filfollower_${name} (\\d+)`, 'm').exec(text)?.[1] ?? NaN);
+  };
+  const before = await metric('lb_coalesced_calls');
+  // 300 connections, every call in flight at once
+  const agent = new Agent({ connections: 300 });
+  try {
+    const got = await Promise.all(bodies.map(async (b) => {
+      const res = await request(cluster.lbUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: b, dispatcher: agent });
+      return { status: res.statusCode, text: await res.body.text() };
+    }));
+    got.forEach((g, i) => {
+      assert.equal(g.status, expected[i]!.status, bodies[i]);
+      assert.equal(g.text, expected[i]!.text, bodies[i]);
+    });
+  } finally {
+    await agent.close();
+  }
+  const batched = (await metric('lb_coalesced_calls')) - before;
+  assert.ok(batched > 0, `no call of 300 travelled in a batch (${batched})`);
 });

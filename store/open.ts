@@ -82,9 +82,11 @@ const WARM_CONNECTIONS = 4;
 async function openSql(url: string, dialect: SqlDialect, opts: OpenStoreOptions): Promise<Store> {
   const [{ name, driver }, { PgBlockstore }, { PgChainIndex }, { migrate }] = await Promise.all([sqlDriver(dialect), import('../blockstore/postgres.js'), import('../indexer/postgres.js'), import('../migrations/migrate.js')]);
   const max = opts.poolSize ?? 10;
-  // WARM_CONNECTIONS stay open however idle the process is: a head change's first reads never
-  // wait for a connection handshake (tens of ms on a loaded host; bench/run.ts measured
-  // 250–400 ms head propagation outliers from it right after start)
+  // WARM_CONNECTIONS are opened at start and stay open however idle the process is, so a
+  // head change's first reads after a quiet spell do not wait for a connection handshake
+  // (tens of ms on a loaded host). The 250–400 ms head propagation outliers bench/run.ts saw
+  // right after 8 followers started were not this (they stayed): they are start-up CPU
+  // contention, and the bench reports those epochs apart as warm-up.
   const min = Math.min(WARM_CONNECTIONS, max);
   const pool = new driver.Pool({
     connectionString: url.replace(/^(yugabyte|ysql):/, 'postgres:'),

@@ -35,7 +35,7 @@ export class MethodContext {
    * TipSetKey, or "H@TipSetKey" — never the head.
    */
   cached<T>(key: string, compute: () => Promise<T>): Promise<T> {
-    if (this.def.cache === 'none') return compute();
+    if (this.def.cache === 'none' || this.def.cache === 'head') return compute();
     return this.view.deps.cache.get(this.def.name, key, compute);
   }
 

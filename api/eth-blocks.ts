@@ -85,6 +85,7 @@ export const ETH_BLOCK_METHODS: MethodDef[] = [
     params: [P.blockParam('blkParam'), P.bool('fullTxInfo')],
     result: S.object('EthBlock'),
     answer: 'served',
+    cache: 'head',
     cost: 'standard',
     source: BLOCKS,
     handler: async (ctx, [blkParam, full]) => blockOf(await ethTipSet(ctx, await tipSetByBlockParam(ctx, blkParam, true)), full),

@@ -60,6 +60,7 @@ export const ETH_STATE_METHODS: MethodDef[] = [
     params: [P.ethAddress('address'), P.blockNumberOrHash('blkParam')],
     result: S.EthQuantity,
     answer: 'served',
+    cache: 'head',
     cost: 'standard',
     source: STATE,
     handler: async (ctx, [addr, blk]) => qty((await actorAt(ctx, addr, blk)).actor?.balance ?? 0n),

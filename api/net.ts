@@ -25,6 +25,7 @@ export const NET_METHODS: MethodDef[] = [
     params: [],
     result: { type: 'string' },
     answer: 'served',
+    cache: 'head',
     cost: 'light',
     source: 'follower (network of the store)',
     handler: async (ctx) => String(await ethChainId(ctx)),

@@ -36,9 +36,13 @@ export type Answer =
  * What may be cached of an answer:
  * `immutable`: keyed by a CID or TipSetKey, never changes;
  * `head-relative`: keyed by the tipset the answer was computed from (never "the head");
+ * `head`: a function of the params and the current head alone (no per-follower state):
+ * computed per call by a follower, kept by the balancer's edge cache until the head moves;
  * `none`: computed per call.
+ * The balancer's edge cache keeps `immutable` answers until evicted and `head-relative`
+ * and `head` answers until the next head change (loadbalancer/edge-cache.ts).
  */
-export type CachePolicy = 'immutable' | 'head-relative' | 'none';
+export type CachePolicy = 'immutable' | 'head-relative' | 'head' | 'none';
 
 /**
  * Which lotus-gateway lookback caps apply: `none`; `tipset` (LOOKBACK_EPOCHS for

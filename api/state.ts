@@ -303,6 +303,7 @@ export const STATE_METHODS: MethodDef[] = [
     params: [P.tipSetKey('tsk')],
     result: { type: 'integer' },
     answer: 'served',
+    cache: 'head',
     lookback: 'tipset',
     cost: 'light',
     source: 'upgrade schedule of the network (`chain/upgrades.ts`)',

@@ -19,10 +19,12 @@ export const quantile = (xs: readonly number[], q: number): number => {
   return s.length === 0 ? NaN : s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))]!;
 };
 
-/** Median of numbers (the lower middle for an even count). */
+/** Median of numbers (the mean of the two middle ones for an even count: with 2 rounds, their mean). */
 export const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? NaN : s[Math.floor((s.length - 1) / 2)]!;
+  if (s.length === 0) return NaN;
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
 /** Format a number with `d` decimals. */
@@ -50,7 +52,7 @@ export class Report {
     this.parts.push(
       `# fil-follower benchmarks, ${this.date}\n\n` +
         `- machine: ${h.machine}\n- node: ${h.node}\n- commit: ${h.commit}\n- load generator: ${h.load}\n- settings: ${h.settings}\n` +
-        `- every process runs on this one machine (load generator included); figures are medians over the rounds, and ratios are to a baseline measured in the same run\n`,
+        `- every process runs on this one machine (load generator included); proxy figures are medians over the rounds (with 2 rounds, their mean); propagation, import and scale run once; ratios are to a baseline measured in the same run\n`,
     );
   }
 
@@ -74,7 +76,7 @@ export class Report {
     for (const c of cases) {
       for (const [i, { rate }] of c.rounds[0]!.curve.entries()) {
         const rs = c.rounds.map((r) => r.curve[i]!.r);
-        // a rate the case could not sustain shows as its achieved throughput, flagged by success < 1
+        // a rate the case could not sustain is listed below the plot (answers under 99.9 % 2xx)
         points.push({ x: rate, y: median(rs.map((r) => r.p99)), series: `${c.name} p99` });
       }
     }
@@ -87,7 +89,7 @@ export class Report {
         `| case | req/s | ÷ direct | ÷ echo | p50 ms | p99 ms | proxy CPU ms/req | ÷ nginx | followers CPU ms/req |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n` +
         rows.join('\n') +
         `\n\n${p.md}\n\n` +
-        (failed.length ? `Rates not sustained (answers below 99.9 % 2xx or not in time):\n${failed.map((x) => `- ${x}`).join('\n')}\n` : 'Every rate point was answered 2xx.\n'),
+        (failed.length ? `Rates not sustained (answers below 99.9 % 2xx or not in time):\n${failed.map((x) => `- ${x}`).join('\n')}\n` : 'Every rate point had at least 99.9 % of its answers 2xx.\n'),
     );
   }
 
@@ -101,7 +103,7 @@ export class Report {
     this.parts.push(
       `## Head propagation\n\n` +
         `${p.followers} followers, replay of mainnet 0–341 at ${p.epochMs} ms epochs. Delay from the leader's ChainNotify (published right after its commit) to each follower's ChainNotify; ` +
-        `at each arrival the follower's ChainHead is read: ${p.headBehind} of ${p.headReads} reads were below the notified height. Heights a follower never announced: ${p.missing}. ` +
+        `at each arrival the follower's ChainHead is read: ${p.headBehind} of ${p.headReads} reads were below the notified height (${p.headFailed} failed). Heights a follower never announced: ${p.missing}. ` +
         `Warm-up (heights ${p.warmup.from}–${p.warmup.to}, right after all ${p.followers} followers started on these cores; not in the figures below): longest delay ${f(p.warmup.maxMs, 1)} ms.\n\n` +
         `| follower | epochs | p50 ms | p99 ms | max ms |\n|---|---:|---:|---:|---:|\n` +
         p.delays.map((d, i) => row(`#${i + 1}`, d)).join('\n') +

@@ -18,7 +18,7 @@
  */
 import os from 'node:os';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CarReplaySource } from '../leader/car-source.js';
@@ -116,7 +116,8 @@ if (PHASES.has('import') || PHASES.has('scale')) {
   }
   progress('starting embedded PostgreSQL for the SYNTHETIC chain');
   const pgPort = await freePort();
-  const pgh = await startEmbeddedPostgres({ dataDir: join(mkdtempSync(join(tmpdir(), 'filf-bench-')), 'pg'), port: pgPort, log: silentLogger() });
+  const pgRoot = mkdtempSync(join(tmpdir(), 'filf-bench-'));
+  const pgh = await startEmbeddedPostgres({ dataDir: join(pgRoot, 'pg'), port: pgPort, log: silentLogger() });
   const store = await openStore(pgh.url, { migrate: true });
   try {
     const runs: ImportRun[] = [];
@@ -139,6 +140,8 @@ if (PHASES.has('import') || PHASES.has('scale')) {
   } finally {
     await store.close();
     await pgh.stop();
+    // the store of the SYNTHETIC chain (several GB): gone with the run
+    rmSync(pgRoot, { recursive: true, force: true });
   }
 }
 

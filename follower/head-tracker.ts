@@ -265,7 +265,7 @@ export class HeadTracker {
     try {
       while (!this.stopped && ts.height > 0 && ts.height > (this.headTs?.height ?? head.height) - this.window) {
         const parent = await this.deps.reader.parentOf(ts);
-        if (this.byHeight.get(ts.height) !== ts) return; // reverted meanwhile: below it is not our chain
+        if (!this.onOwnChain(ts)) return; // reverted meanwhile: below it is not our chain
         this.byHeight.set(parent.height, parent);
         this.windowLow = Math.min(this.windowLow, parent.height);
         ts = parent;

@@ -27,13 +27,13 @@ import { InternalError, LimitExceededError, ParseError } from '../rpc/errors.js'
 import { REGISTRY } from '../api/methods.js';
 import { WAIT_MSG_TIMEOUT_MS } from '../api/state.js';
 import { notServedError } from '../api/dispatch.js';
-import type { ApiVersion } from '../api/registry.js';
+import type { ApiVersion, MethodDef } from '../api/registry.js';
 import { type RoutePlan, Router, mergeSplit } from './routing.js';
 import { registerCors } from '../rpc/cors.js';
 import { RateLimiter } from '../api/rate-limit.js';
 import { LOCAL_CHANNEL_BASE, MAX_SUBSCRIPTIONS, type LocalChannel, NotifyFanout } from './notify-fanout.js';
 import { postRaw } from './upstream-post.js';
-import { EdgeCache, isImmutable } from './edge-cache.js';
+import { EdgeCache } from './edge-cache.js';
 import { hash32, mix32 } from './affinity.js';
 import { type Answer, Coalescer } from './coalescer.js';
 import { singleCall } from './single-call.js';
@@ -468,17 +468,8 @@ export async function runBalancer(opts: BalancerOptions, log: Logger): Promise<B
   for (const [name, help, read] of counts) {
     new Gauge({ name: `filfollower_${name}`, help, registers: [metrics.registry], collect() { this.set(read()); } });
   }
-  /** Methods that may share a batch: not heavy, not a long poll (by name, memoized). */
-  const batchable = new Map<string, boolean>();
-  const coalescable = (method: string): boolean => {
-    let ok = batchable.get(method);
-    if (ok === undefined) {
-      const m = REGISTRY.lookup(method) ?? REGISTRY.lookup(method, 'v0');
-      ok = !!m && m.cost !== 'heavy' && !method.includes('WaitMsg');
-      if (batchable.size < 4096) batchable.set(method, ok);
-    }
-    return ok;
-  };
+  /** Whether a served method may share a batch: not heavy, not a long poll. */
+  const coalescable = (def: MethodDef | undefined): boolean => !!def && def.cost !== 'heavy' && !def.name.includes('WaitMsg');
   /** Paths of the JSON-RPC endpoints and the API version each serves. */
   const RPC_PATHS = new Map<string, ApiVersion>([['/rpc/v0', 'v0'], ['/rpc/v1', 'v1'], ['/rpc/v2', 'v2']]);
   /** Write a whole answer (status, JSON body) on the hot path. */
@@ -530,15 +521,16 @@ export async function runBalancer(opts: BalancerOptions, log: Logger): Promise<B
       const refused = limiter.refusal(req.socket.remoteAddress ?? '', body);
       if (refused) return send(res, 429, refused.body, { 'retry-after': String(refused.retryAfterSeconds) });
       const call = singleCall(body);
-      const c = edge.cacheable(call);
+      const def = call ? REGISTRY.lookup(call.method, version) : undefined;
+      const c = edge.cacheable(call, def, version);
       const hit = c && edge.get(c);
       if (hit) return send(res, 200, hit, EDGE_HIT);
       const gen = edge.generation;
       const plan = router.plan(body, version);
-      const affinity = call && isImmutable(call.method) ? hash32(call.paramsText) : undefined;
+      const affinity = call && def?.cache === 'immutable' ? hash32(call.paramsText) : undefined;
       const answer =
         plan.kind !== 'follower' ? answerPlanned(plan, path, body)
-        : coalescer && call && coalescable(call.method) ? coalescer.submit(path, bytes, affinity === undefined ? '' : preferred(affinity), affinity)
+        : coalescer && coalescable(def) ? coalescer.submit(path, bytes, affinity === undefined ? '' : preferred(affinity), affinity)
         : toFollower(path, bytes, undefined, affinity);
       answer.then(
         (out) => {

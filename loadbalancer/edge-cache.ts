@@ -1,10 +1,12 @@
 /**
  * The balancer's edge cache: answers it has relayed, served again without asking a
- * follower. Two classes, both reorg-safe:
+ * follower. Which methods, from their declared cache policy (api/registry.ts), in two
+ * classes, both reorg-safe:
  *  - immutable: methods whose answer is a function of content-addressed params alone
  *    (a block by CID, a tipset by TipSetKey, an object by CID): kept until evicted;
- *  - head-scoped: methods answered from the head (ChainHead, eth_blockNumber, state at
- *    a null TipSetKey…): kept only for the head generation they were answered in. The
+ *  - head-scoped (`head-relative`, `head`): methods answered from the head or a tipset
+ *    param (ChainHead, eth_blockNumber, state at a null TipSetKey…): kept only for the
+ *    head generation they were answered in. The
  *    generation moves on every head change any follower reports (apply or revert) and
  *    every change of which followers are ready; an answer that arrives after a move is
  *    not stored.
@@ -16,38 +18,7 @@
  */
 import { LRUCache } from 'lru-cache';
 import type { SingleCall } from './single-call.js';
-
-/** Methods whose answer depends only on their (content-addressed) params. */
-const IMMUTABLE = new Set([
-  'Filecoin.ChainGetBlock',
-  'Filecoin.ChainGetBlockMessages',
-  'Filecoin.ChainGetMessage',
-  'Filecoin.ChainGetParentMessages',
-  'Filecoin.ChainGetParentReceipts',
-  'Filecoin.ChainGetTipSet',
-  'Filecoin.ChainReadObj',
-  'Filecoin.ChainGetGenesis',
-]);
-
-/** Methods answered from the current head (or from a TipSetKey param, when one is given). */
-const HEAD_SCOPED = new Set([
-  'Filecoin.ChainHead',
-  'Filecoin.ChainGetTipSetByHeight',
-  'Filecoin.StateGetActor',
-  'Filecoin.StateLookupID',
-  'Filecoin.WalletBalance',
-  'Filecoin.StateNetworkVersion',
-  'eth_blockNumber',
-  'eth_chainId',
-  'net_version',
-  'eth_getBlockByNumber',
-  'eth_getBalance',
-]);
-
-/** Whether a method's answer depends only on its content-addressed params (a CID, a TipSetKey). */
-export function isImmutable(method: string): boolean {
-  return IMMUTABLE.has(method);
-}
+import type { ApiVersion, MethodDef } from '../api/registry.js';
 
 /** A cacheable request: its key, its id's JSON text, and whether the answer is head-scoped. */
 export interface Cacheable {
@@ -95,12 +66,14 @@ export class EdgeCache {
     this.gen++;
   }
 
-  /** Whether a call may be served from or stored in the cache. */
-  cacheable(call: SingleCall | null): Cacheable | null {
-    if (!this.lru || !call) return null;
-    const immutable = IMMUTABLE.has(call.method);
-    if (!immutable && !HEAD_SCOPED.has(call.method)) return null;
-    return { key: `${call.method}\u0000${call.paramsText}`, idText: call.idText, headScoped: !immutable };
+  /**
+   * Whether a call may be served from or stored in the cache: by its method's declared
+   * cache policy (api/registry.ts) on the path's API version: `immutable` answers are kept
+   * until evicted, `head-relative` and `head` ones for one head generation, `none` never.
+   */
+  cacheable(call: SingleCall | null, def: MethodDef | undefined, version: ApiVersion): Cacheable | null {
+    if (!this.lru || !call || !def || def.cache === 'none') return null;
+    return { key: `${version}\u0000${def.name}\u0000${call.paramsText}`, idText: call.idText, headScoped: def.cache !== 'immutable' };
   }
 
   /** The answer bytes for `c` (its id spliced in), or null on a miss. */

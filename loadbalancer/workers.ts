@@ -6,7 +6,9 @@
  *   listening before the old one is told to drain (balancer.ts `drain`: it takes no new
  *   connection, answers what its open connections ask with `Connection: close`, and
  *   exits), so some worker always accepts and no request fails.
- * - A worker that dies unasked is replaced at once (the others keep serving).
+ * - A worker that dies unasked is replaced (the others keep serving): at once, or after
+ *   1 s when it died within a second of being forked, so a worker that cannot start is
+ *   not re-forked in a tight loop.
  * - SIGTERM: every worker drains, then the primary exits. SIGINT: every worker stops at once.
  * The drain is asked over the cluster IPC channel (`{ cmd: 'drain' }`), not by signal,
  * so a worker's SIGTERM (docker stop, Ctrl-C of a single process) means the same drain.

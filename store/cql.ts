@@ -65,10 +65,11 @@ export function cqlClient(s: CqlSettings, keyspace?: string): cassandra.Client {
       loadBalancing: new cassandra.policies.loadBalancing.TokenAwarePolicy(new cassandra.policies.loadBalancing.DCAwareRoundRobinPolicy(s.localDataCenter)),
       retry: new cassandra.policies.retry.RetryPolicy(),
     },
-    // a node that vanishes without a reset (a killed container, a dead host) is noticed in
-    // seconds: a heartbeat on idle connections every 5 s (driver default 30 s), and a
-    // connection with 8 requests timed out is dropped (default 64), so requests stop
-    // waiting out `timeoutMs` on it one after another
+    // a node that vanishes without a reset (a killed container, a dead host) is noticed
+    // sooner than with the driver's defaults: a heartbeat on connections idle for 5 s
+    // (default 30 s), which itself waits out the read timeout, and a connection on which
+    // more than 8 requests timed out is dropped (default 64), so requests stop waiting out
+    // `timeoutMs` on it one after another
     socketOptions: { connectTimeout: 5000, readTimeout: s.timeoutMs, defunctReadTimeoutThreshold: 8 },
     pooling: { heartBeatInterval: 5000 },
     // every statement here is idempotent (content-addressed blocks, index rows keyed by what they

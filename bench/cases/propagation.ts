@@ -18,9 +18,12 @@ export interface Propagation {
   epochMs: number;
   /** Delay samples (ms) per follower index. */
   delays: number[][];
-  /** ChainHead reads made at a notification that were below its height (should be 0). */
+  /** ChainHead reads made at a notification that answered below its height (should be 0). */
   headBehind: number;
+  /** Such reads that answered. */
   headReads: number;
+  /** Such reads that failed (counted apart, not as behind). */
+  headFailed: number;
   /** Leader heights not heard from some follower. */
   missing: number;
   /** The 10 longest delays: follower index (from 1), height, ms. */
@@ -46,7 +49,7 @@ export async function runPropagation(o: { followers: number; epochMs: number; wa
     const leaderAt = new Map<number, number>();
     const arrivals: Array<Map<number, number>> = cluster.followerUrls.map(() => new Map());
     let headBehind = 0;
-    let headReads = 0;
+    const headReads: Array<Promise<void>> = [];
     let top = 0;
     const leader = await RpcWsClient.connect(cluster.leaderUrl);
     clients.push(leader);
@@ -66,10 +69,11 @@ export async function runPropagation(o: { followers: number; epochMs: number; wa
         if (hs.length === 0) return;
         for (const h of hs) arrivals[i]!.set(h, now);
         const h = Math.max(...hs);
-        headReads++;
-        void c.call('Filecoin.ChainHead', []).then((r) => {
-          if (((r as { Height?: number })?.Height ?? -1) < h) headBehind++;
-        });
+        headReads.push(
+          c.call('Filecoin.ChainHead', []).then((r) => {
+            if (((r as { Height?: number })?.Height ?? -1) < h) headBehind++;
+          }),
+        );
       }, () => undefined);
     }
     let shown = 0;
@@ -88,7 +92,10 @@ export async function runPropagation(o: { followers: number; epochMs: number; wa
     const worst = samples.flat().filter((x) => steady(x.height)).sort((a, b) => b.ms - a.ms).slice(0, 10);
     const warm = samples.flat().filter((x) => !steady(x.height));
     const warmup = { from: first, to: first + o.warmupEpochs - 1, maxMs: Math.max(0, ...warm.map((x) => x.ms)) };
-    return { followers: o.followers, epochMs: o.epochMs, delays, headBehind, headReads, missing, worst, warmup };
+    // every ChainHead read is settled before counting (and before the clients close)
+    const settled = await Promise.allSettled(headReads);
+    const headFailed = settled.filter((r) => r.status === 'rejected').length;
+    return { followers: o.followers, epochMs: o.epochMs, delays, headBehind, headReads: settled.length - headFailed, headFailed, missing, worst, warmup };
   } finally {
     for (const c of clients) c.close();
     await cluster.stop();

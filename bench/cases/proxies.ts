@@ -50,6 +50,7 @@ export async function runProxies(cluster: TestCluster, o: ProxyOptions): Promise
   const followerPids = rolePids(cluster, 'follower').map((p) => p.pid);
   const [lbPort, singlePort, cachePort, ngxPort, echoPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
   const started: Started[] = [];
+  const targets: string[] = [];
   try {
     const lb = await startBalancer(lbPort, followers);
     started.push(lb);
@@ -61,14 +62,20 @@ export async function runProxies(cluster: TestCluster, o: ProxyOptions): Promise
     started.push(ngx);
     const echo = await startEcho(echoPort);
     started.push(echo);
+    /** A targets file, removed when the comparison ends (also on an error). */
+    const target = (url: string | string[], bodies: readonly string[]): string => {
+      const t = writeTargets(url, bodies);
+      targets.push(t);
+      return t;
+    };
     const cases: Array<{ name: string; targets: string; pid: number | null }> = [
-      { name: 'fastify echo (HTTP floor)', targets: writeTargets(`${echo.url}/rpc/v1`, o.bodies), pid: null },
+      { name: 'fastify echo (HTTP floor)', targets: target(`${echo.url}/rpc/v1`, o.bodies), pid: null },
       // no proxy: each body to the followers in turn, as a client-side round-robin would
-      { name: 'direct (client alternates followers)', targets: writeTargets(followers.map((f) => `${f}/rpc/v1`), o.bodies), pid: null },
-      { name: 'nginx 1.22 (plain proxy)', targets: writeTargets(`${ngx.url}/rpc/v1`, o.bodies), pid: ngx.proc.pid! },
-      { name: 'fil-follower balancer, no coalescing (LB_COALESCE_MAX=1)', targets: writeTargets(`${single.url}/rpc/v1`, o.bodies), pid: single.proc.pid! },
-      { name: 'fil-follower balancer', targets: writeTargets(`${lb.url}/rpc/v1`, o.bodies), pid: lb.proc.pid! },
-      { name: 'fil-follower balancer + edge cache 64 MiB', targets: writeTargets(`${cached.url}/rpc/v1`, o.bodies), pid: cached.proc.pid! },
+      { name: 'direct (client alternates followers)', targets: target(followers.map((f) => `${f}/rpc/v1`), o.bodies), pid: null },
+      { name: 'nginx 1.22 (plain proxy)', targets: target(`${ngx.url}/rpc/v1`, o.bodies), pid: ngx.proc.pid! },
+      { name: 'fil-follower balancer, no coalescing (LB_COALESCE_MAX=1)', targets: target(`${single.url}/rpc/v1`, o.bodies), pid: single.proc.pid! },
+      { name: 'fil-follower balancer', targets: target(`${lb.url}/rpc/v1`, o.bodies), pid: lb.proc.pid! },
+      { name: 'fil-follower balancer + edge cache 64 MiB', targets: target(`${cached.url}/rpc/v1`, o.bodies), pid: cached.proc.pid! },
     ];
     const out: ProxyCase[] = cases.map((c) => ({ name: c.name, rounds: [] }));
     for (let round = 0; round < o.rounds; round++) {
@@ -90,9 +97,9 @@ export async function runProxies(cluster: TestCluster, o: ProxyOptions): Promise
         out[i]!.rounds.push({ capacity, cpu, curve });
       }
     }
-    for (const c of cases) removeTargets(c.targets);
     return out;
   } finally {
+    for (const t of targets) removeTargets(t);
     for (const s of started.reverse()) await s.stop();
   }
 }

@@ -19,7 +19,7 @@ import { projectPath } from '../../common/paths.js';
 import { freePort } from '../../test/helpers/cluster.js';
 import { attack, removeTargets, writeTargets } from '../lib/vegeta.js';
 import { cpuMs, postgresCpuMs } from '../lib/cpu.js';
-import { startBalancer, waitHttp } from '../lib/procs.js';
+import { startBalancer, stopProc, waitHttp } from '../lib/procs.js';
 
 /** One point of the curve. */
 export interface ScalePoint {
@@ -45,24 +45,17 @@ async function startFollowers(n: number, storeUrl: string): Promise<{ urls: stri
     procs.push(proc);
     urls.push(`http://127.0.0.1:${port}`);
   }
-  for (const [i, u] of urls.entries()) await waitHttp(`${u}/health/readyz`, 60_000, procs[i]);
+  try {
+    for (const [i, u] of urls.entries()) await waitHttp(`${u}/health/readyz`, 60_000, procs[i]);
+  } catch (e) {
+    await stopAll(procs);
+    throw e;
+  }
   return { urls, procs };
 }
 
-/** Stop processes by PID and wait for them. */
-async function stopAll(procs: ChildProcess[]): Promise<void> {
-  await Promise.all(
-    procs.map(
-      (p) =>
-        new Promise<void>((resolve) => {
-          if (p.exitCode !== null || p.signalCode !== null) return resolve();
-          p.once('exit', () => resolve());
-          p.kill('SIGINT');
-          setTimeout(() => p.kill('SIGKILL'), 10_000).unref();
-        }),
-    ),
-  );
-}
+/** Stop processes and wait for them. */
+const stopAll = (procs: ChildProcess[]): Promise<unknown> => Promise.all(procs.map((p) => stopProc(p)));
 
 /** Generator CPU: the vegeta processes are children of this process; their CPU is read from /proc/self/stat's cutime/cstime. */
 function childrenCpuMs(): number {
@@ -77,7 +70,10 @@ export async function runScale(o: { vegeta: string; storeUrl: string; bodies: re
   for (const n of o.counts) {
     o.progress(`scale: ${n} follower(s): starting`);
     const f = await startFollowers(n, o.storeUrl);
-    const lb = await startBalancer(await freePort(), f.urls);
+    const lb = await startBalancer(await freePort(), f.urls).catch(async (e) => {
+      await stopAll(f.procs);
+      throw e;
+    });
     const targets = writeTargets(`${lb.url}/rpc/v1`, o.bodies);
     try {
       // a short warm-up (JIT, connection pools), then the measured attack

@@ -57,15 +57,6 @@ export function treeCpuMs(pid: number): number {
   return [pid, ...descendants(pid)].reduce((a, p) => a + cpuMs(p), 0);
 }
 
-/** Resident set size of a process in MB (0 when it has exited). */
-export function rssMb(pid: number): number {
-  try {
-    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
-  } catch {
-    return 0;
-  }
-}
-
 /** PIDs of the PostgreSQL processes under `root` (by command line). */
 export function postgresPidsUnder(root: number): number[] {
   return descendants(root).filter((p) => {

@@ -4,8 +4,9 @@
  * Debian's package without installing it: `apt-get download nginx` + `dpkg -x` into
  * `.data/nginx/` (NGINX_BIN overrides). One worker process, like one balancer process.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { type Started, stopProc, waitHttp } from './procs.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectPath } from '../../common/paths.js';
@@ -24,15 +25,8 @@ export function nginxBinary(): string {
   return bin;
 }
 
-/** A running nginx proxy. */
-export interface NginxProxy {
-  url: string;
-  proc: ChildProcess;
-  stop(): Promise<void>;
-}
-
 /** Start nginx on 127.0.0.1:`port`, proxying `/` round-robin to `upstreams` (`http://127.0.0.1:p`). */
-export async function startNginx(port: number, upstreams: readonly string[]): Promise<NginxProxy> {
+export async function startNginx(port: number, upstreams: readonly string[]): Promise<Started> {
   const bin = nginxBinary();
   const dir = mkdtempSync(join(tmpdir(), 'filf-nginx-'));
   mkdirSync(join(dir, 'logs'));
@@ -69,26 +63,17 @@ http {
   writeFileSync(join(dir, 'nginx.conf'), conf);
   const proc = spawn(bin, ['-p', dir, '-c', join(dir, 'nginx.conf')], { stdio: ['ignore', 'ignore', 'inherit'] });
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    if (proc.exitCode !== null) throw new Error(`nginx exited ${proc.exitCode}`);
-    try {
-      const r = await fetch(`${url}/health/livez`);
-      await r.arrayBuffer();
-      break;
-    } catch {
-      if (Date.now() > deadline) throw new Error('nginx did not listen within 10 s');
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
+  // listening: any answer through it will do
+  await waitHttp(`${url}/health/livez`, 10_000, proc, () => true).catch(async (e) => {
+    await stopProc(proc, 'SIGQUIT');
+    throw e;
+  });
   return {
     url,
     proc,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (proc.exitCode !== null) return resolve();
-        proc.once('exit', () => resolve());
-        proc.kill('SIGQUIT');
-      }),
+    stop: async () => {
+      await stopProc(proc, 'SIGQUIT');
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }

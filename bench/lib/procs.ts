@@ -29,14 +29,18 @@ export async function waitHttp(url: string, timeoutMs: number, proc?: ChildProce
   }
 }
 
+/** Stop a process the benchmark started: `signal`, then SIGKILL after 10 s; resolves when it has exited. */
+export function stopProc(proc: ChildProcess, signal: NodeJS.Signals = 'SIGINT'): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
+    proc.once('exit', () => resolve());
+    proc.kill(signal);
+    setTimeout(() => proc.kill('SIGKILL'), 10_000).unref();
+  });
+}
+
 function stopper(proc: ChildProcess): () => Promise<void> {
-  return () =>
-    new Promise<void>((resolve) => {
-      if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
-      proc.once('exit', () => resolve());
-      proc.kill('SIGINT');
-      setTimeout(() => proc.kill('SIGKILL'), 10_000).unref();
-    });
+  return () => stopProc(proc);
 }
 
 /** A single-process balancer (LB_WORKERS=1) on `port` over `followers` (base URLs). */
@@ -46,7 +50,10 @@ export async function startBalancer(port: number, followers: readonly string[], 
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
-  await waitHttp(`${url}/health/readyz`, 30_000, proc);
+  await waitHttp(`${url}/health/readyz`, 30_000, proc).catch(async (e) => {
+    await stopProc(proc);
+    throw e;
+  });
   return { url, proc, stop: stopper(proc) };
 }
 
@@ -54,6 +61,9 @@ export async function startBalancer(port: number, followers: readonly string[], 
 export async function startEcho(port: number): Promise<Started> {
   const proc = spawn(process.execPath, [projectPath('dist', 'bench', 'lib', 'echo-server.js'), String(port)], { stdio: ['ignore', 'ignore', 'inherit'] });
   const url = `http://127.0.0.1:${port}`;
-  await waitHttp(`${url}/health/livez`, 30_000, proc);
+  await waitHttp(`${url}/health/livez`, 30_000, proc).catch(async (e) => {
+    await stopProc(proc);
+    throw e;
+  });
   return { url, proc, stop: stopper(proc) };
 }

@@ -39,7 +39,9 @@ test('ChainHead from the edge cache follows the head: never back, at most one ep
   let hits = 0;
   let reads = 0;
   await waitFor(async () => (await rpc(follower, 'Filecoin.ChainHead')).body?.result?.Height >= 20, 60_000, 'head 20');
+  const deadline = Date.now() + 180_000;
   for (;;) {
+    assert.ok(Date.now() < deadline, `the head did not reach 341 through the balancer in 180 s (at ${last})`);
     const before = (await rpc(follower, 'Filecoin.ChainHead')).body.result.Height as number;
     const r = await raw(cluster.lbUrl, JSON.stringify({ jsonrpc: '2.0', id: reads, method: 'Filecoin.ChainHead', params: [] }));
     reads++;
@@ -72,6 +74,18 @@ test('blocks by CID come from the edge cache with the client id; errors, batches
     assert.equal(again.text, (await raw(follower, body(10_000 + i))).text, `block ${b.cid}`);
     assert.equal(JSON.parse(again.text).result.Height, b.header.height);
   }
+  // entries are per API version: a block cached on /rpc/v1 is asked of a follower on /rpc/v0 first
+  const v0 = (u: string): string => u.replace('/rpc/v1', '/rpc/v0');
+  const b0 = JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'Filecoin.ChainGetBlock', params: [{ '/': blocks[0]!.cid.toString() }] });
+  const firstV0 = await raw(v0(cluster.lbUrl), b0);
+  assert.notEqual(firstV0.upstream, 'edge-cache', 'a v1 entry answered on v0');
+  assert.equal((await raw(v0(cluster.lbUrl), b0)).upstream, 'edge-cache');
+  assert.equal(firstV0.text, (await raw(v0(follower), b0)).text);
+  // an alias is the same method: eth_chainId after Filecoin.EthChainId is a hit (policy `head`)
+  await raw(cluster.lbUrl, JSON.stringify({ jsonrpc: '2.0', id: 4, method: 'Filecoin.EthChainId', params: [] }));
+  const alias = await raw(cluster.lbUrl, JSON.stringify({ jsonrpc: '2.0', id: 5, method: 'eth_chainId', params: [] }));
+  assert.equal(alias.upstream, 'edge-cache');
+  assert.equal(alias.text, (await raw(follower, JSON.stringify({ jsonrpc: '2.0', id: 5, method: 'eth_chainId', params: [] }))).text);
   // an error is never stored: a block not in the store stays a follower's answer
   const missing = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'Filecoin.ChainGetBlock', params: [{ '/': 'bafy2bzaceaxm23epjsmh75yvzcecsrbavlmkcxnva66bkdebdcnyw3bjrc74u' }] });
   for (let i = 0; i < 2; i++) {

@@ -6,7 +6,8 @@
  * Options: `dc` (local data center, default datacenter1), `consistency` for reads and
  * writes (default QUORUM), `replication` (SimpleStrategy factor, or `dc1:3,dc2:3` for
  * NetworkTopologyStrategy; default 1) used when creating the keyspace, `timeoutMs`
- * (request timeout, default 12000), `user`/`password` via the URL's userinfo.
+ * (the driver's request timeout, default 12000), `deadlineMs` (the most any request may
+ * take whatever the driver does, default 2.5 × timeoutMs), `user`/`password` via the URL's userinfo.
  * Token-aware routing over DC-aware round robin; the driver's default retry policy.
  */
 import cassandra from 'cassandra-driver';
@@ -23,6 +24,8 @@ export interface CqlSettings {
   consistencyName: string;
   replication: Record<string, string | number>;
   timeoutMs: number;
+  /** ms; see cqlClient */
+  deadlineMs: number;
   credentials?: { username: string; password: string };
 }
 
@@ -34,6 +37,13 @@ export function parseCqlUrl(url: string): CqlSettings {
   const consistencyName = (params.get('consistency') ?? 'QUORUM').toUpperCase();
   const consistency = (cassandra.types.consistencies as unknown as Record<string, number>)[consistencyName.toLowerCase().replace(/_(.)/g, (_, c: string) => c.toUpperCase())];
   if (consistency === undefined) throw new Error(`unknown consistency "${consistencyName}"`);
+  const ms = (name: string, dflt: number): number => {
+    const v = Number(params.get(name) ?? dflt);
+    if (!Number.isInteger(v) || v <= 0) throw new Error(`${name} must be a positive whole number of ms, got "${params.get(name)}"`);
+    return v;
+  };
+  const timeoutMs = ms('timeoutMs', 12_000);
+  const deadlineMs = ms('deadlineMs', Math.round(2.5 * timeoutMs));
   const rep = params.get('replication') ?? '1';
   const replication: Record<string, string | number> = /^\d+$/.test(rep)
     ? { class: 'SimpleStrategy', replication_factor: Number(rep) }
@@ -45,13 +55,46 @@ export function parseCqlUrl(url: string): CqlSettings {
     consistency,
     consistencyName,
     replication,
-    timeoutMs: Number(params.get('timeoutMs') ?? 12_000),
+    timeoutMs,
+    deadlineMs,
     credentials: m[2] ? { username: decodeURIComponent(m[2]), password: decodeURIComponent(m[3] ?? '') } : undefined,
   };
 }
 
-/** A connected client (keyspace not yet selected). */
+/**
+ * A CQL request that did not settle within its deadline (see cqlClient): retryable, as
+ * every statement here is idempotent.
+ */
+export class CqlDeadlineError extends Error {
+  override name = 'CqlDeadlineError';
+}
+
+/**
+ * A connected client (keyspace not yet selected). Its promise-form `execute` settles
+ * within `deadlineMs` (2.5 × `timeoutMs`, 30 s, by default) whatever the driver does: requests that
+ * hang when a node vanishes are a known failure of Cassandra drivers, and one hung
+ * request must not stop the leader's replay or a follower's head moves for good. A
+ * request given up on may still be applied later; that is harmless because the driver
+ * stamps each write with its client-side timestamp when it is issued, so a late write
+ * loses to every newer one (last write wins), and every statement is idempotent.
+ * @throws CqlDeadlineError from `execute` past the deadline
+ */
 export function cqlClient(s: CqlSettings, keyspace?: string): cassandra.Client {
+  const client = driverClient(s, keyspace);
+  const { deadlineMs } = s;
+  const execute = client.execute.bind(client) as (q: string, p?: unknown, o?: cassandra.QueryOptions) => Promise<cassandra.types.ResultSet>;
+  (client as { execute: unknown }).execute = (query: string, params?: unknown, options?: cassandra.QueryOptions): Promise<cassandra.types.ResultSet> => {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new CqlDeadlineError(`CQL request did not settle within ${deadlineMs} ms: ${query.slice(0, 80)}`)), deadlineMs);
+    });
+    return Promise.race([execute(query, params, options), deadline]).finally(() => clearTimeout(timer));
+  };
+  return client;
+}
+
+/** The driver's client with this project's policies. */
+function driverClient(s: CqlSettings, keyspace?: string): cassandra.Client {
   // nodes the driver discovers (system.peers) are dialled on protocolOptions.port, 9042 unless
   // set: use the contact points' port, so a cluster on another port is reached on all its nodes
   const ports = new Set(s.contactPoints.map((h) => Number(h.slice(h.lastIndexOf(':') + 1))));

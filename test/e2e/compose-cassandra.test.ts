@@ -26,6 +26,8 @@ let p: ComposeProject;
 let lb = '';
 let src: CarReplaySource;
 let keepAlive: NodeJS.Timeout | undefined;
+/** The services whose logs a failure prints. */
+const SERVICES = ['migrate', 'leader', 'follower', 'lb', 'cassandra-1', 'cassandra-2', 'cassandra-3'];
 
 before(async () => {
   if (skip) return;
@@ -35,7 +37,10 @@ before(async () => {
   // 500 ms epochs: the replay lasts ~170 s, long enough to kill a node early while the leader writes
   p = await ComposeProject.create('cass', { EPOCH_MS: '500' }, projectPath('docker', 'cassandra.env'));
   lb = p.lbUrl;
-  await p.compose('up', '-d', '--scale', 'follower=3');
+  await p.compose('up', '-d', '--scale', 'follower=3').catch(async (e: Error) => {
+    await p.dumpLogs(SERVICES);
+    throw e;
+  });
 });
 after(async () => {
   if (!skip) await p.compose('down', '-v', '--remove-orphans').catch(() => undefined);
@@ -43,6 +48,14 @@ after(async () => {
 });
 
 test('compose on 3-node Cassandra (RF 3, QUORUM): one node killed under read load while the leader writes; 0 failed reads, the head moves on, every tipset whole and every block read back at ALL; down leaves nothing', { skip }, async () => {
+  await killOneNode().catch(async (e: Error) => {
+    await p.dumpLogs(SERVICES);
+    throw e;
+  });
+});
+
+/** The test's body; its failure prints the services' logs. */
+async function killOneNode(): Promise<void> {
   let head = -1;
   const headHeight = async (): Promise<number> => (head = (await rpc(lb, 'Filecoin.ChainHead').catch(() => null))?.body?.result?.Height ?? head);
   await waitFor(async () => (await p.ready()).filter((u) => u.ready).length === 3 && (await headHeight()) >= 10, 300_000, 'three followers ready, head ≥ 10');
@@ -85,4 +98,4 @@ test('compose on 3-node Cassandra (RF 3, QUORUM): one node killed under read loa
   assert.equal(readBack, blocks.length);
   await p.compose('down', '-v', '--remove-orphans');
   assert.deepEqual(await p.leftovers(), { containers: '', networks: '', volumes: '' }, 'no container, network or volume left');
-});
+}

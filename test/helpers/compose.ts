@@ -79,4 +79,14 @@ export class ComposeProject {
     const q = async (...a: string[]) => (await run('docker', [...a, '-q', '--filter', f])).stdout.trim();
     return { containers: await q('ps', '-a'), networks: await q('network', 'ls'), volumes: await q('volume', 'ls') };
   }
+  /**
+   * The last `tail` lines of each service's logs, written to stdout as TAP comments (`# `):
+   * what a failed compose test needs to be understood from a CI log. Never throws.
+   */
+  async dumpLogs(services: string[], tail = 60): Promise<void> {
+    for (const s of services) {
+      const out = await this.compose('logs', '--no-color', '--tail', String(tail), s).then((r) => r.stdout, (e: Error) => e.message);
+      process.stdout.write(out.split('\n').map((l) => `# [${s}] ${l}`).join('\n') + '\n');
+    }
+  }
 }

@@ -23,6 +23,7 @@ import { CarReplaySource } from '../../leader/car-source.js';
 import { fixture } from '../../common/paths.js';
 import { cborLinks } from '../helpers/cbor-links.js';
 import { freePort, post, rolePids, rpc, startCluster, type TestCluster, waitFor } from '../helpers/cluster.js';
+import { metricValue } from '../helpers/metrics.js';
 
 const CAR = fixture('chain', 'mainnet-h0-341.car');
 const TOKEN = 'test-token-5f1c';
@@ -65,7 +66,7 @@ after(async () => {
 test('eth_syncing (one declaration) is in every follower\'s metrics from the start, served, and counted', async () => {
   const series = 'filfollower_rpc_requests_total{method="Filecoin.EthSyncing",code="0"}';
   const counts = async (): Promise<number[]> =>
-    Promise.all(cluster.followerUrls.map(async (u) => Number((await (await fetch(`${u}/debug/metrics`)).text()).split('\n').find((l) => l.startsWith(series))?.split(' ')[1])));
+    Promise.all(cluster.followerUrls.map((u) => metricValue(u, series)));
   assert.deepEqual(await counts(), [0, 0], 'listed at zero before any call');
   const r = await rpc(cluster.lbUrl, 'eth_syncing');
   assert.equal(r.status, 200);
@@ -297,7 +298,7 @@ test('a WebSocket client that stops reading is closed by the balancer, not buffe
     const closed = new Promise<void>((r) => ws.once('close', () => r()));
     // stop reading: answers pile up in the kernel, then at the balancer
     (ws as unknown as { _socket: { pause(): void } })._socket.pause();
-    const gauge = async (name: string): Promise<number> => Number((await (await fetch(`http://127.0.0.1:${lbPort}/debug/metrics`)).text()).split('\n').find((l) => l.startsWith(`${name} `))?.split(' ')[1]);
+    const gauge = (name: string): Promise<number> => metricValue(`http://127.0.0.1:${lbPort}`, name);
     let sent = 0;
     await waitFor(async () => {
       // about 3 KB per answer: keep asking until the balancer gives up on this client
@@ -315,7 +316,7 @@ test('a WebSocket client that stops reading is closed by the balancer, not buffe
 
 test('500 large TipSetKeys (64 distinct CIDs each, and 10,000 repeats) are refused without growing the follower', async () => {
   const follower = `${cluster.followerUrls[0]}/rpc/v1`;
-  const rss = async (): Promise<number> => Number((await (await fetch(`${cluster.followerUrls[0]}/debug/metrics`)).text()).split('\n').find((l) => l.startsWith('filfollower_process_resident_memory_bytes '))?.split(' ')[1]);
+  const rss = (): Promise<number> => metricValue(cluster.followerUrls[0]!, 'filfollower_process_resident_memory_bytes');
   const cids = src.tipsets.flatMap((t) => t.key.map((c) => ({ '/': c.toString() })));
   const before = await rss();
   const repeat = await rpc(follower, 'Filecoin.ChainGetTipSet', [Array(10_000).fill(cids[0])]);

@@ -1,7 +1,9 @@
 /**
- * The CQL client's request deadline (store/cql.ts): a Cassandra node that accepts the
- * connection and never answers (what a vanished node looks like) fails the request with a
- * CqlDeadlineError at `deadlineMs` (default 2.5 × timeoutMs), instead of leaving the caller waiting.
+ * The CQL client's request deadline (store/cql.ts): against a node that accepts the
+ * connection and never answers, the request fails with a CqlDeadlineError at `deadlineMs`
+ * (set here below the driver's own timeouts, so the deadline, not the driver, ends it).
+ * A driver request that never settles at all cannot be produced on demand; this shows the
+ * deadline ends a request the driver still holds open.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -4,7 +4,7 @@
  * and stops it by PID.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -96,6 +96,10 @@ async function startClusterOnce(opts: ClusterOptions = {}): Promise<TestCluster>
   const followerPort = await freePort(followers);
   const pgPort = await freePort();
   const pgDir = opts.pgDir ?? mkdtempSync(join(tmpdir(), 'filf-pg-'));
+  /** The PostgreSQL data directory this helper made goes with the cluster (one a test named stays). */
+  const removeOwnPgDir = (): void => {
+    if (opts.pgDir === undefined) rmSync(pgDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+  };
   const args = [
     projectPath('dist', 'cli.js'), 'start',
     '--lb-port', String(lbPort), '--leader-port', String(leaderPort), '--port', String(followerPort),
@@ -128,10 +132,14 @@ async function startClusterOnce(opts: ClusterOptions = {}): Promise<TestCluster>
     output: () => out,
     stop: () =>
       new Promise((resolve) => {
-        if (proc.exitCode !== null) return resolve(proc.exitCode);
+        if (proc.exitCode !== null) {
+          removeOwnPgDir();
+          return resolve(proc.exitCode);
+        }
         proc.once('exit', (code) => {
           // whatever of the group is still there (a child that ignored SIGTERM) goes too
           killGroup(proc.pid!);
+          removeOwnPgDir();
           resolve(code);
         });
         proc.kill('SIGINT');
@@ -140,7 +148,10 @@ async function startClusterOnce(opts: ClusterOptions = {}): Promise<TestCluster>
   };
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    if (proc.exitCode !== null) throw new Error(`cluster exited early (${proc.exitCode}):\n${out}`);
+    if (proc.exitCode !== null) {
+      removeOwnPgDir();
+      throw new Error(`cluster exited early (${proc.exitCode}):\n${out}`);
+    }
     try {
       const res = await fetch(`http://127.0.0.1:${lbPort}/health/livez`);
       if (res.ok) return cluster;

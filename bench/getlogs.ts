@@ -9,8 +9,6 @@
  * Env: GETLOGS_EPOCHS (2900), GETLOGS_EVENTS_PER_EPOCH (35), GETLOGS_RUNS (20).
  */
 import os from 'node:os';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '../store/embedded-postgres.js';
@@ -21,6 +19,7 @@ import { importCar } from '../leader/import.js';
 import { runFollower } from '../follower/main.js';
 import { writeSyntheticFevm } from '../synth/write.js';
 import { freePort } from '../test/helpers/cluster.js';
+import { scratchDir } from '../test/helpers/tmp.js';
 
 const EPOCHS = Number(process.env.GETLOGS_EPOCHS ?? 2900);
 const PER_EPOCH = Number(process.env.GETLOGS_EVENTS_PER_EPOCH ?? 35);
@@ -29,7 +28,7 @@ const RANGE = 2880;
 const pct = (a: number[], p: number): number => [...a].sort((x, y) => x - y)[Math.min(a.length - 1, Math.floor(a.length * p))]!;
 const hex = (n: number): string => `0x${n.toString(16)}`;
 
-const dir = mkdtempSync(join(tmpdir(), 'filf-getlogs-'));
+const dir = scratchDir('getlogs');
 process.stdout.write(`SYNTHETIC chain: ${EPOCHS} epochs, ${PER_EPOCH} extra events per epoch\n`);
 const files = await writeSyntheticFevm(join(dir, 'synth'), { epochs: EPOCHS, eventsPerEpoch: PER_EPOCH, forkDepth: 0 });
 const m = files.manifestData;

@@ -6,8 +6,6 @@
  * Data: real mainnet-h0-341.car (8,475 blocks). Env: BENCH_ROUNDS (default 3).
  */
 import os from 'node:os';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { fixture } from '../common/paths.js';
@@ -17,11 +15,12 @@ import { silentLogger } from '../common/logger.js';
 import { loadCar } from '../blockstore/car.js';
 import { importCar } from '../leader/import.js';
 import { freePort } from '../test/helpers/cluster.js';
+import { scratchDir } from '../test/helpers/tmp.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CAR = fixture('chain', 'mainnet-h0-341.car');
 process.stdout.write(`bench:import on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}; data: mainnet-h0-341.car (real)\n`);
-const pgh = await startEmbeddedPostgres({ dataDir: join(mkdtempSync(join(tmpdir(), 'filf-bench-')), 'pg'), port: await freePort(), log: silentLogger() });
+const pgh = await startEmbeddedPostgres({ dataDir: join(scratchDir('bench'), 'pg'), port: await freePort(), log: silentLogger() });
 const store = await openStore(pgh.url, { migrate: true });
 const raw = new pg.Pool({ connectionString: pgh.url, max: 2 });
 await raw.query('CREATE TABLE IF NOT EXISTS raw_blocks (mh BYTEA PRIMARY KEY, data BYTEA NOT NULL)');

@@ -6,8 +6,6 @@
  * 2.8 MB). Env: BENCH_ROUNDS (default 3), CASSANDRA_URL.
  */
 import os from 'node:os';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { fixture } from '../common/paths.js';
@@ -18,6 +16,7 @@ import { silentLogger } from '../common/logger.js';
 import { loadCar } from '../blockstore/car.js';
 import { mapLimit } from '../blockstore/cassandra.js';
 import { freePort } from '../test/helpers/cluster.js';
+import { scratchDir } from '../test/helpers/tmp.js';
 import type { Block } from '../blockstore/types.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -68,7 +67,7 @@ process.stdout.write(`bench:store on ${os.cpus().length} × ${os.cpus()[0]?.mode
 const rows: string[] = [];
 
 // PostgreSQL
-const pgh = await startEmbeddedPostgres({ dataDir: join(mkdtempSync(join(tmpdir(), 'filf-bstore-')), 'pg'), port: await freePort(), log: silentLogger() });
+const pgh = await startEmbeddedPostgres({ dataDir: join(scratchDir('bstore'), 'pg'), port: await freePort(), log: silentLogger() });
 const store = await openStore(pgh.url, { migrate: true, poolSize: 8 });
 const pool = new pg.Pool({ connectionString: pgh.url, max: 8 });
 await pool.query('CREATE TABLE IF NOT EXISTS raw_blocks (mh BYTEA PRIMARY KEY, data BYTEA NOT NULL)');

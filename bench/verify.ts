@@ -19,7 +19,7 @@ import { startTestPg } from '../test/helpers/pg.js';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const src = await CarReplaySource.open(fixture('chain', 'mainnet-h0-341.car'));
 const headers = src.tipsets.flatMap((t) => t.blocks.map((b) => ({ cid: b.cid, bytes: src.car.blocks.getSync(b.cid)! })));
-const db = await startTestPg('filf-bverify-');
+const db = await startTestPg('bverify');
 await db.store.blockstore.putMany(headers);
 const plain: Blockstore = db.store.blockstore;
 const verified = new VerifiedBlockstore(plain, createMetrics());

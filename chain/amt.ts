@@ -51,6 +51,9 @@ function parseNode(v: unknown): { bmap: Uint8Array; links: CID[]; values: unknow
   }
 }
 
+/** AMT nodes of one level read at the same time. */
+const AMT_FETCH_CONCURRENCY = 64;
+
 /**
  * Every (index, value) of the AMT rooted at `root`, in index order.
  * Values are the CBOR-decoded entries (a CID for message AMTs).
@@ -63,26 +66,39 @@ export async function amtEntries(get: BlockGetter, root: CID): Promise<Array<[nu
   const r = parseRoot(decodeCbor(rootBytes));
   const width = 1 << r.bitWidth;
   const out: Array<[number, unknown]> = [];
-  const walk = async (nodeV: unknown, height: number, offset: number): Promise<void> => {
-    const n = parseNode(nodeV);
+  // level by level, in index order: a level's nodes are fetched AMT_FETCH_CONCURRENCY at a
+  // time (a batching blockstore turns each group into one store query), not one after another
+  let level: Array<{ node: unknown; offset: number }> = [{ node: r.node, offset: 0 }];
+  for (let height = r.height; ; height--) {
     const span = width ** height;
-    let li = 0;
-    let vi = 0;
-    for (let i = 0; i < width; i++) {
-      const set = ((n.bmap[i >> 3] ?? 0) >> (i & 7)) & 1;
-      if (!set) continue;
-      if (height === 0) {
-        out.push([offset + i, n.values[vi++]]);
-      } else {
-        const link = n.links[li++];
-        if (!link) throw new DecodeError('AMT node', 'bitmap names more links than present');
-        const b = await get(link);
-        if (!b) throw new MissingBlockError(link, 'AMT node');
-        await walk(decodeCbor(b), height - 1, offset + i * span);
+    const links: Array<{ link: CID; offset: number }> = [];
+    for (const { node, offset } of level) {
+      const n = parseNode(node);
+      let li = 0;
+      let vi = 0;
+      for (let i = 0; i < width; i++) {
+        if ((((n.bmap[i >> 3] ?? 0) >> (i & 7)) & 1) === 0) continue;
+        if (height === 0) {
+          out.push([offset + i, n.values[vi++]]);
+        } else {
+          const link = n.links[li++];
+          if (!link) throw new DecodeError('AMT node', 'bitmap names more links than present');
+          links.push({ link, offset: offset + i * span });
+        }
       }
     }
-  };
-  await walk(r.node, r.height, 0);
+    if (height === 0) break;
+    level = [];
+    for (let i = 0; i < links.length; i += AMT_FETCH_CONCURRENCY) {
+      const group = links.slice(i, i + AMT_FETCH_CONCURRENCY);
+      const bytes = await Promise.all(group.map((l) => get(l.link)));
+      group.forEach((l, j) => {
+        const b = bytes[j];
+        if (!b) throw new MissingBlockError(l.link, 'AMT node');
+        level.push({ node: decodeCbor(b), offset: l.offset });
+      });
+    }
+  }
   if (out.length !== r.count) throw new DecodeError('AMT', `root says ${r.count} entries, found ${out.length}`);
   return out;
 }

@@ -16,6 +16,7 @@ import type { CID } from '../chain/cid.js';
 import { TipSet, tipSetKeyCid } from '../chain/tipset.js';
 import { ChainReader } from '../blockstore/chain-reader.js';
 import { CachedBlockstore } from '../blockstore/cached.js';
+import { BatchingBlockstore } from '../blockstore/batching.js';
 import { type CarStreamProgress, readCarStream } from '../blockstore/car.js';
 import type { Block } from '../blockstore/types.js';
 import { Leader } from './leader.js';
@@ -110,7 +111,8 @@ export async function importCar(path: string, store: Store, log: Logger, opts: I
   // indexing walks down the chain once: a small decoded-object cache is enough (decoded
   // messages take several times their encoded size, which the cache bound counts: at the
   // default 256 MiB, a mainnet-shaped import's RSS grew past 3 GB while indexing)
-  const reader = new ChainReader(blockstore, { cacheBytes: 16 << 20 });
+  // reads of the tipsets derived at once travel as shared store queries (one per AMT level, not per node)
+  const reader = new ChainReader(new BatchingBlockstore(blockstore), { cacheBytes: 16 << 20 });
   const rows = new IndexRowDeriver(reader);
   // the chain: the roots tipset and its ancestors, as far down as the snapshot has
   // headers, indexed in pages of 200 while walking down (memory stays bounded)

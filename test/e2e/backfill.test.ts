@@ -8,8 +8,6 @@
 import '../helpers/watchdog.js';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocketServer } from 'ws';
 import { fixture } from '../../common/paths.js';
@@ -21,6 +19,7 @@ import { RpcWsClient } from '../../rpc/client.js';
 import { runLeader, type LeaderHandle } from '../../leader/main.js';
 import { runFollower, type FollowerHandle } from '../../follower/main.js';
 import { freePort, rpc, waitFor } from '../helpers/cluster.js';
+import { scratchDir } from '../helpers/tmp.js';
 import { LotusUpstream } from '../helpers/lotus-upstream.js';
 
 let pgh: EmbeddedPostgresHandle;
@@ -31,7 +30,7 @@ let follower: FollowerHandle;
 let url: string;
 
 before(async () => {
-  pgh = await startEmbeddedPostgres({ dataDir: join(mkdtempSync(join(tmpdir(), 'filf-bf-')), 'pg'), port: await freePort(), log: silentLogger() });
+  pgh = await startEmbeddedPostgres({ dataDir: join(scratchDir('bf'), 'pg'), port: await freePort(), log: silentLogger() });
   stores = [await openStore(pgh.url, { migrate: true }), await openStore(pgh.url)];
   upstream = await LotusUpstream.create(fixture('chain', 'mainnet-h0-341.car'), await freePort(), 250);
   await upstream.serve();

@@ -9,13 +9,11 @@
 import '../helpers/watchdog.js';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { build } from 'esbuild';
 import { chromium, type Browser } from 'playwright-core';
 import { freePort, rpc, startCluster, waitFor, type TestCluster } from '../helpers/cluster.js';
+import { scratchDir } from '../helpers/tmp.js';
 import { writeSyntheticFevm } from '../../synth/write.js';
 import type { SynthManifest } from '../../synth/fevm-chain.js';
 import { projectPath } from '../../common/paths.js';
@@ -39,7 +37,7 @@ window.readChain = async (rpcUrl, address, token) => {
 `;
 
 before(async () => {
-  const files = await writeSyntheticFevm(mkdtempSync(join(tmpdir(), 'filf-browser-')), { epochs: 30, progress: false, forkDepth: 0 });
+  const files = await writeSyntheticFevm(scratchDir('browser'), { epochs: 30, progress: false, forkDepth: 0 });
   m = files.manifestData;
   cluster = await startCluster({ car: files.car, epochMs: 0, followers: 1 });
   await waitFor(async () => (await rpc(cluster.lbUrl, 'eth_blockNumber')).body?.result === '0x1d', 120_000, 'latest = 29');

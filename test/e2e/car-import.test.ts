@@ -7,21 +7,21 @@ import '../helpers/watchdog.js';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCar, CarFormatError } from '../../blockstore/car.js';
 import { CarIndexer } from '@ipld/car';
 import { fixture, projectPath } from '../../common/paths.js';
 import type { Store } from '../../store/open.js';
 import { type TestPg, startTestPg } from '../helpers/pg.js';
+import { scratchDir } from '../helpers/tmp.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'filf-car-'));
+const tmp = scratchDir('car');
 let pg: TestPg;
 let store: Store;
 
 before(async () => {
-  pg = await startTestPg('filf-car-');
+  pg = await startTestPg('car-pg');
   store = pg.store;
 });
 after(async () => {

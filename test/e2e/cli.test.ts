@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { projectPath } from '../../common/paths.js';
 import { freePort } from '../helpers/cluster.js';
+import { scratchDir } from '../helpers/tmp.js';
 
 function cli(args: string[], env: Record<string, string> = {}): { status: number | null; stderr: string; stdout: string } {
   const r = spawnSync(process.execPath, [projectPath('dist', 'cli.js'), ...args], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, LOG_LEVEL: 'error', ...env } });
@@ -60,13 +61,11 @@ test('migrate --dialect yugabyte --dry-run prints the YSQL schema with sharding 
 });
 
 test('the postgres dialect migrations are idempotent: a second run applies nothing and changes nothing', async () => {
-  const { mkdtempSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
   const { join } = await import('node:path');
   const { startEmbeddedPostgres } = await import('../../store/embedded-postgres.js');
   const { silentLogger } = await import('../../common/logger.js');
   const { default: pg } = await import('pg');
-  const pgh = await startEmbeddedPostgres({ dataDir: join(mkdtempSync(join(tmpdir(), 'filf-mig-')), 'pg'), port: await freePort(), log: silentLogger() });
+  const pgh = await startEmbeddedPostgres({ dataDir: join(scratchDir('mig'), 'pg'), port: await freePort(), log: silentLogger() });
   try {
     const schema = async (): Promise<string> => {
       const c = new pg.Client({ connectionString: pgh.url });

@@ -7,8 +7,6 @@
 import '../helpers/watchdog.js';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixture } from '../../common/paths.js';
 import { CID } from '../../chain/cid.js';
@@ -23,6 +21,7 @@ import { Leader } from '../../leader/leader.js';
 import { ChainReader } from '../../blockstore/chain-reader.js';
 import type { Block } from '../../blockstore/types.js';
 import { freePort, rpc, startCluster, waitFor } from '../helpers/cluster.js';
+import { scratchDir } from '../helpers/tmp.js';
 import { writeSyntheticFevm } from '../../synth/write.js';
 import type { SynthManifest, SynthTx } from '../../synth/fevm-chain.js';
 import { eventTopics } from '../../indexer/event-rows.js';
@@ -42,7 +41,7 @@ let dbs = 0;
 backends.push({
   name: 'postgres (embedded)',
   url: async () => {
-    pgh ??= await startEmbeddedPostgres({ dataDir: join(mkdtempSync(join(tmpdir(), 'filf-conf-')), 'pg'), port: await freePort(), log: silentLogger() });
+    pgh ??= await startEmbeddedPostgres({ dataDir: join(scratchDir('conf'), 'pg'), port: await freePort(), log: silentLogger() });
     const db = `conf_${process.pid}_${++dbs}`;
     const pg = await import('pg');
     const c = new pg.default.Client({ connectionString: pgh.url });
@@ -69,7 +68,7 @@ let src: CarReplaySource;
 let synth: { main: CarReplaySource; fork: CarReplaySource; manifest: SynthManifest };
 before(async () => {
   src = await CarReplaySource.open(CAR);
-  const files = await writeSyntheticFevm(mkdtempSync(join(tmpdir(), 'filf-synth-')), { epochs: 40, progress: false });
+  const files = await writeSyntheticFevm(scratchDir('synth'), { epochs: 40, progress: false });
   synth = { main: await CarReplaySource.open(files.car), fork: await CarReplaySource.open(files.forkCar!), manifest: files.manifestData };
 });
 after(async () => {

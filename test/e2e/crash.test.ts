@@ -9,8 +9,6 @@ import '../helpers/watchdog.js';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { fixture, projectPath } from '../../common/paths.js';
@@ -20,6 +18,7 @@ import { silentLogger } from '../../common/logger.js';
 import { ChainReader } from '../../blockstore/chain-reader.js';
 import { mhKey } from '../../blockstore/types.js';
 import { freePort, waitFor } from '../helpers/cluster.js';
+import { scratchDir } from '../helpers/tmp.js';
 import { LotusUpstream } from '../helpers/lotus-upstream.js';
 
 let pgh: EmbeddedPostgresHandle;
@@ -27,7 +26,7 @@ let store: Store;
 let upstream: LotusUpstream;
 
 before(async () => {
-  pgh = await startEmbeddedPostgres({ dataDir: join(mkdtempSync(join(tmpdir(), 'filf-crash-')), 'pg'), port: await freePort(), log: silentLogger() });
+  pgh = await startEmbeddedPostgres({ dataDir: join(scratchDir('crash'), 'pg'), port: await freePort(), log: silentLogger() });
   store = await openStore(pgh.url, { migrate: true });
   upstream = await LotusUpstream.create(fixture('chain', 'mainnet-h0-341.car'), await freePort(), 1);
   await upstream.serve();

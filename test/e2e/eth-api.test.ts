@@ -10,11 +10,9 @@
 import '../helpers/watchdog.js';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import WebSocket from 'ws';
 import { rpc, waitFor } from '../helpers/cluster.js';
+import { scratchDir } from '../helpers/tmp.js';
 import { startInProcess, type InProcess } from '../helpers/inprocess.js';
 import { writeSyntheticFevm, type SynthFiles } from '../../synth/write.js';
 import type { SynthManifest, SynthTx } from '../../synth/fevm-chain.js';
@@ -27,7 +25,7 @@ let m: SynthManifest;
 let ip: InProcess;
 
 before(async () => {
-  files = await writeSyntheticFevm(mkdtempSync(join(tmpdir(), 'filf-ethapi-')), { epochs: 40, progress: false });
+  files = await writeSyntheticFevm(scratchDir('ethapi'), { epochs: 40, progress: false });
   m = files.manifestData;
   ip = await startInProcess(files.car);
   await waitFor(async () => (await rpc(ip.url, 'eth_blockNumber')).body?.result === '0x27', 60_000, 'follower at 40');

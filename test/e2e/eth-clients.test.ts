@@ -9,13 +9,11 @@
 import '../helpers/watchdog.js';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { createPublicClient, http, webSocket, parseAbi, type Hex, type PublicClient, keccak256, encodeFunctionData, decodeEventLog } from 'viem';
 import { JsonRpcProvider, WebSocketProvider } from 'ethers';
 import { freePort, rpc, startCluster, waitFor, type TestCluster } from '../helpers/cluster.js';
+import { scratchDir } from '../helpers/tmp.js';
 import { writeSyntheticFevm, type SynthFiles } from '../../synth/write.js';
 import { compileContract } from '../../synth/solidity.js';
 import type { SynthManifest, SynthTx } from '../../synth/fevm-chain.js';
@@ -37,7 +35,7 @@ let wsUrl: string;
 let httpClient: PublicClient;
 
 before(async () => {
-  files = await writeSyntheticFevm(mkdtempSync(join(tmpdir(), 'filf-eth-')), { epochs: 60, progress: false });
+  files = await writeSyntheticFevm(scratchDir('eth'), { epochs: 60, progress: false });
   m = files.manifestData;
   fullNode = Fastify();
   fullNode.addContentTypeParser('application/json', { parseAs: 'string' }, (_r, b, done) => done(null, b));

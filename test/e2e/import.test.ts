@@ -7,21 +7,21 @@ import '../helpers/watchdog.js';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { fixture, projectPath } from '../../common/paths.js';
 import type { Store } from '../../store/open.js';
 import { CarIndexer } from '@ipld/car';
 import { type TestPg, startTestPg } from '../helpers/pg.js';
+import { scratchDir } from '../helpers/tmp.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'filf-import-'));
+const tmp = scratchDir('import');
 let pgh: TestPg;
 let store: Store;
 
 before(async () => {
-  pgh = await startTestPg('filf-import-');
+  pgh = await startTestPg('import-pg');
   store = pgh.store;
 });
 after(async () => {

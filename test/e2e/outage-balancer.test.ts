@@ -8,8 +8,6 @@
 import '../helpers/watchdog.js';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CID } from 'multiformats/cid';
 import { cborLinks } from '../helpers/cbor-links.js';
@@ -21,6 +19,7 @@ import { CarReplaySource } from '../../leader/car-source.js';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../store/embedded-postgres.js';
 import { assertFullReplayOf341 } from '../helpers/pg.js';
 import { freePort, rpc, startCluster, type TestCluster, waitFor } from '../helpers/cluster.js';
+import { scratchDir } from '../helpers/tmp.js';
 
 const CAR = fixture('chain', 'mainnet-h0-341.car');
 const OUTAGE_MS = 15_000;
@@ -30,7 +29,7 @@ let dataDir: string;
 let pgPort: number;
 
 before(async () => {
-  dataDir = join(mkdtempSync(join(tmpdir(), 'filf-lb-outage-')), 'pg');
+  dataDir = join(scratchDir('lb-outage'), 'pg');
   pgPort = await freePort();
   pgh = await startEmbeddedPostgres({ dataDir, port: pgPort, log: silentLogger() });
   cluster = await startCluster({ followers: 3, epochMs: 100, car: CAR, env: { STORE_URL: pgh.url } });

@@ -7,8 +7,6 @@
 import '../helpers/watchdog.js';
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixture } from '../../common/paths.js';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../store/embedded-postgres.js';
@@ -21,6 +19,7 @@ import { cidJson } from '../../chain/json.js';
 import { CarReplaySource } from '../../leader/car-source.js';
 import { assertFullReplayOf341 } from '../helpers/pg.js';
 import { freePort, rpc, waitFor } from '../helpers/cluster.js';
+import { scratchDir } from '../helpers/tmp.js';
 
 const stops: Array<() => Promise<void>> = [];
 after(async () => {
@@ -28,7 +27,7 @@ after(async () => {
 });
 
 test('PostgreSQL stopped mid-replay and started again: errors meanwhile, then full recovery', async () => {
-  const dataDir = join(mkdtempSync(join(tmpdir(), 'filf-outage-')), 'pg');
+  const dataDir = join(scratchDir('outage'), 'pg');
   const port = await freePort();
   let pgh: EmbeddedPostgresHandle = await startEmbeddedPostgres({ dataDir, port, log: silentLogger() });
   stops.push(() => pgh.stop());

@@ -12,9 +12,6 @@
 import '../helpers/watchdog.js';
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { LotusRPC } from '@filecoin-shipyard/lotus-client-rpc';
 import { NodejsProvider } from '@filecoin-shipyard/lotus-client-provider-nodejs';
@@ -29,6 +26,7 @@ import { addressToString } from '../../chain/address.js';
 import { decodeSignedMessage } from '../../chain/types.js';
 import { writeSyntheticFevm } from '../../synth/write.js';
 import { type TestCluster, freePort, rpc, startCluster, waitFor } from '../helpers/cluster.js';
+import { scratchDir } from '../helpers/tmp.js';
 
 let genesisCluster: TestCluster;
 let synthCluster: TestCluster;
@@ -77,7 +75,7 @@ test('lotus-client-rpc through the balancer: StateMinerPower, StateMinerInfo, St
 });
 
 test('iso-filecoin wallet flow through the balancer: balance, nonce, gas, sign, push, then StateWaitMsg answers after the leader applies the message plus confidence', async () => {
-  const files = await writeSyntheticFevm(mkdtempSync(join(tmpdir(), 'filf-wallet-')), { epochs: 40, progress: false });
+  const files = await writeSyntheticFevm(scratchDir('wallet'), { epochs: 40, progress: false });
   const m = files.manifestData;
   const native = m.accounts.find((a) => a.eth === null)!;
   const sends = m.txs.filter((t) => t.kind === 'native-send');

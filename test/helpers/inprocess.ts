@@ -3,8 +3,6 @@
  * drive the leader directly (replays, synthetic forks) and query the follower over
  * real HTTP.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../store/embedded-postgres.js';
 import { openStore, type Store } from '../../store/open.js';
@@ -16,6 +14,7 @@ import { Leader } from '../../leader/leader.js';
 import { CarReplaySource } from '../../leader/car-source.js';
 import { runFollower, type FollowerHandle } from '../../follower/main.js';
 import { freePort } from './cluster.js';
+import { scratchDir } from './tmp.js';
 
 /** The running pieces. */
 export interface InProcess {
@@ -32,7 +31,7 @@ export interface InProcess {
 
 /** Start PostgreSQL, replay `car` completely through a Leader, and start a poll-only follower. */
 export async function startInProcess(car: string, followerFlags: Record<string, string> = {}): Promise<InProcess> {
-  const dir = mkdtempSync(join(tmpdir(), 'filf-ip-'));
+  const dir = scratchDir('ip');
   const pg = await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), port: await freePort(), log: silentLogger() });
   const leaderStore = await openStore(pg.url, { migrate: true });
   const source = await CarReplaySource.open(car);

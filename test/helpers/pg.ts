@@ -2,13 +2,12 @@
  * A real embedded PostgreSQL for one test file, in a temporary data directory on a
  * free loopback port, with the schema migrated and a store open on it.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmbeddedPostgres } from '../../store/embedded-postgres.js';
 import { openStore, type Store } from '../../store/open.js';
 import { silentLogger } from '../../common/logger.js';
 import { freePort } from './cluster.js';
+import { scratchDir } from './tmp.js';
 import assert from 'node:assert/strict';
 import pg from 'pg';
 
@@ -22,9 +21,9 @@ export interface TestPg {
   stop(): Promise<void>;
 }
 
-/** Start PostgreSQL, migrate, open a store. */
-export async function startTestPg(prefix = 'filf-'): Promise<TestPg> {
-  const pgh = await startEmbeddedPostgres({ dataDir: join(mkdtempSync(join(tmpdir(), prefix)), 'pg'), port: await freePort(), log: silentLogger() });
+/** Start PostgreSQL in scratch directory `filf-<name>-…` (removed at exit), migrate, open a store. */
+export async function startTestPg(name = 'pg'): Promise<TestPg> {
+  const pgh = await startEmbeddedPostgres({ dataDir: join(scratchDir(name), 'pg'), port: await freePort(), log: silentLogger() });
   const store = await openStore(pgh.url, { migrate: true });
   return {
     url: pgh.url,

@@ -58,10 +58,16 @@ export class CachedBlockstore implements Blockstore {
     return this.inner.has(cid);
   }
 
-  /** Write through to the store, then cache (followers never write; the leader reads back what it wrote). */
+  /**
+   * Write through to the store, then cache (followers never write; the leader reads back
+   * what it wrote). A block in the cache is in the store already (it was read from it or
+   * written through here; blocks are never deleted), so it is not written again: a
+   * snapshot that repeats a block costs no store write, and no conflict for a COPY.
+   */
   async putMany(blocks: Block[]): Promise<void> {
-    await this.inner.putMany(blocks);
-    for (const b of blocks) this.cache.set(mhKey(b.cid), b.bytes);
+    const fresh = blocks.filter((b) => !this.cache.has(mhKey(b.cid)));
+    if (fresh.length > 0) await this.inner.putMany(fresh);
+    for (const b of fresh) this.cache.set(mhKey(b.cid), b.bytes);
   }
 
   async close(): Promise<void> {

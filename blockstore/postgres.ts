@@ -2,10 +2,21 @@
  * PostgreSQL / YugabyteDB YSQL blockstore through `pg`: table `blocks(mh, data)`
  * keyed by multihash bytes. Writes are batched multi-row upserts that leave an
  * existing block untouched (`ON CONFLICT DO NOTHING`), so every put is idempotent.
+ * On PostgreSQL (`copy`), a large batch goes as one binary COPY, about 2× cheaper for
+ * the server (bench/copy-probe.ts: 1.7–2.3× on 524,241 SYNTHETIC rows); COPY has no ON
+ * CONFLICT, so a batch holding a stored block fails whole and is written again by
+ * INSERT, and the next batches use INSERT for a while (a re-import, or the leader
+ * writing the same blocks, would otherwise pay for a failed COPY every batch).
  */
 import type pg from 'pg';
 import { CID } from '../chain/cid.js';
 import type { Block, Blockstore } from './types.js';
+import { copyBlocks } from './pg-copy.js';
+
+/** Rows below which a batch goes by INSERT even in COPY mode (a prepared INSERT is cheaper for small ones). */
+const COPY_MIN_ROWS = 256;
+/** Batches written by INSERT after a COPY met a stored block, before COPY is tried again. */
+const INSERT_AFTER_CONFLICT = 64;
 
 /** Options of the SQL blockstore. */
 export interface PgBlockstoreOptions {
@@ -13,6 +24,8 @@ export interface PgBlockstoreOptions {
   maxBatchBytes?: number;
   /** Max rows per INSERT statement (default 2000). */
   maxBatchRows?: number;
+  /** Write large batches by binary COPY (PostgreSQL only; YSQL's COPY is not one transaction). Default false. */
+  copy?: boolean;
 }
 
 function mh(cid: CID): Buffer {
@@ -24,10 +37,16 @@ function mh(cid: CID): Buffer {
 export class PgBlockstore implements Blockstore {
   private readonly maxBatchBytes: number;
   private readonly maxBatchRows: number;
+  private readonly copy: boolean;
+  /** Batches still to write by INSERT after a COPY conflict. */
+  private insertOnly = 0;
+  /** Batches written by COPY, and COPYs that met a stored block (for tests and metrics). */
+  readonly copyStats = { copied: 0, conflicts: 0 };
 
   constructor(private readonly pool: pg.Pool, opts: PgBlockstoreOptions = {}) {
     this.maxBatchBytes = opts.maxBatchBytes ?? 8 << 20;
     this.maxBatchRows = opts.maxBatchRows ?? 2000;
+    this.copy = opts.copy ?? false;
   }
 
   async get(cid: CID): Promise<Uint8Array | null> {
@@ -62,6 +81,21 @@ export class PgBlockstore implements Blockstore {
     let bytes = 0;
     const flush = async (): Promise<void> => {
       if (keys.length === 0) return;
+      if (this.copy && keys.length >= COPY_MIN_ROWS && this.insertOnly === 0) {
+        try {
+          await copyBlocks(this.pool, keys, datas);
+          this.copyStats.copied++;
+          keys = [];
+          datas = [];
+          bytes = 0;
+          return;
+        } catch (e) {
+          if ((e as { code?: string }).code !== '23505') throw e;
+          // a block of the batch is stored already: nothing of the COPY was written; INSERT it
+          this.copyStats.conflicts++;
+          this.insertOnly = INSERT_AFTER_CONFLICT;
+        }
+      } else if (this.insertOnly > 0) this.insertOnly--;
       await this.pool.query({
         name: 'bs_put_many',
         text: 'INSERT INTO blocks (mh, data) SELECT * FROM unnest($1::bytea[], $2::bytea[]) ON CONFLICT (mh) DO NOTHING',

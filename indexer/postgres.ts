@@ -6,14 +6,30 @@ import { CID } from '../chain/cid.js';
 import { type TipSet, type TipSetKey, tipSetKeyBytes, tipSetKeyCid, tipSetKeyFromBytes } from '../chain/tipset.js';
 import type { AppliedTipSet, ChainIndex, EventQuery, HeadRow, IndexedEvent, IndexedTipSet, MessageInclusion } from './types.js';
 import { decodeEntries, encodeEntries, eventTopics, hasRawEntry } from './event-rows.js';
+import { type CopyValue, copyInto, encodeCopy } from '../blockstore/pg-copy.js';
 
 function buf(b: Uint8Array): Buffer {
   return Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 }
 
+/** Message rows of one head change from which they go by binary COPY (with `copy`), not INSERT … unnest. */
+const COPY_MIN_MESSAGE_ROWS = 2000;
+
+/** Options of the SQL chain index. */
+export interface PgChainIndexOptions {
+  /**
+   * Write the message rows of a large head change (an import's page of tipsets) by binary
+   * COPY into a session temp table, then one INSERT … SELECT (PostgreSQL only). Default false.
+   */
+  copy?: boolean;
+}
+
 /** ChainIndex over a `pg` pool (owned by the caller). */
 export class PgChainIndex implements ChainIndex {
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly opts: PgChainIndexOptions = {},
+  ) {}
 
   async applyHeadChange(reverts: TipSet[], applies: AppliedTipSet[]): Promise<void> {
     const client = await this.pool.connect();
@@ -30,6 +46,12 @@ export class PgChainIndex implements ChainIndex {
         // a reverted tipset executed its parent's messages: their events go with it (Lotus)
         await client.query('UPDATE events SET reverted = TRUE WHERE tipset_key_cid = ANY($1::bytea[]) AND NOT reverted', [reverts.map((t) => buf(tipSetKeyCid(t.parents).bytes))]);
       }
+      // with `copy`, a large change's message rows are gathered and written at the end, at once;
+      // only when its tipsets' heights differ (none of them displaces another of the same change)
+      const rowCount = applies.reduce((n, a) => n + (a.messages?.length ?? 0), 0);
+      const gather = this.opts.copy === true && rowCount >= COPY_MIN_MESSAGE_ROWS && new Set(applies.map((a) => a.tipset.height)).size === applies.length;
+      const gathered: CopyValue[][] | null = gather ? [] : null;
+      const gatheredKeys = new Set<string>();
       for (const applied of applies) {
         const { tipset: ts, messages } = applied;
         const k = buf(ts.keyCid.bytes);
@@ -50,6 +72,14 @@ export class PgChainIndex implements ChainIndex {
         );
         await this.writeEthRows(client, ts, applied);
         if (messages === null) continue; // messages unknown: leave the tipset's messages unindexed
+        if (gathered) {
+          // a tipset twice in one change gives its rows once (one INSERT may not touch a row twice)
+          if (gatheredKeys.has(ts.keyString)) continue;
+          gatheredKeys.add(ts.keyString);
+          if (messages.length === 0) gathered.push([k, ts.height, -1, null]);
+          else messages.forEach((c, i) => gathered.push([k, ts.height, i, buf(c.bytes)]));
+          continue;
+        }
         const idx = messages.length === 0 ? [-1] : messages.map((_, i) => i);
         const cids = messages.length === 0 ? [null] : messages.map((c) => buf(c.bytes));
         await client.query(
@@ -57,6 +87,16 @@ export class PgChainIndex implements ChainIndex {
            SELECT $1, $2, i, c, FALSE FROM unnest($3::int[], $4::bytea[]) AS t(i, c)
            ON CONFLICT (tipset_key_cid, message_index) DO UPDATE SET reverted = FALSE`,
           [k, ts.height, idx, cids],
+        );
+      }
+      if (gathered && gathered.length > 0) {
+        // the temp table is the session's, emptied at every commit (and by a rollback)
+        await client.query('CREATE TEMP TABLE IF NOT EXISTS staged_tipset_messages (tipset_key_cid BYTEA, height BIGINT, message_index INT, message_cid BYTEA) ON COMMIT DELETE ROWS');
+        await copyInto(client, 'staged_tipset_messages (tipset_key_cid, height, message_index, message_cid)', encodeCopy(['bytea', 'int8', 'int4', 'bytea'], gathered));
+        await client.query(
+          `INSERT INTO tipset_messages (tipset_key_cid, height, message_index, message_cid, reverted)
+           SELECT tipset_key_cid, height, message_index, message_cid, FALSE FROM staged_tipset_messages
+           ON CONFLICT (tipset_key_cid, message_index) DO UPDATE SET reverted = FALSE`,
         );
       }
       await client.query('COMMIT');

@@ -42,6 +42,8 @@ export interface ImportSummary {
 
 /** Tipsets whose index rows are derived at the same time (each reads its blocks' message lists). */
 const DERIVE_CONCURRENCY = 8;
+/** Tipsets whose index rows are written in one transaction. */
+const INDEX_PAGE = 200;
 
 /** Import options. */
 export interface ImportOptions {
@@ -127,22 +129,31 @@ export async function importCar(path: string, store: Store, log: Logger, opts: I
   if (head) {
     const ibar = opts.progress === false ? null : new Progress('index', 'tipsets');
     let page: TipSet[] = [];
+    // a page's rows are written while the next page is derived: the store and this process
+    // work at the same time (at most one write in flight, so memory stays bounded)
+    let indexing: Promise<void> = Promise.resolve();
     const indexPage = async (): Promise<void> => {
       // DERIVE_CONCURRENCY tipsets at a time: a page of 200 mainnet-sized tipsets at once queued
       // thousands of reads on the store pool, and waits for a connection passed its 10 s timeout
       const applies: Awaited<ReturnType<typeof rows.derive>>[] = [];
       for (let i = 0; i < page.length; i += DERIVE_CONCURRENCY) applies.push(...(await Promise.all(page.slice(i, i + DERIVE_CONCURRENCY).map((t) => rows.derive(t, false)))));
-      await store.index.applyHeadChange([], applies);
-      tipsets += page.length;
       page = [];
-      ibar?.update({ done: tipsets, fraction: head!.height > 0 ? 1 - (applies[applies.length - 1]!.tipset.height / head!.height) : 1 });
+      await indexing;
+      if (applies.length === 0) return;
+      indexing = store.index.applyHeadChange([], applies).then(() => {
+        tipsets += applies.length;
+        ibar?.update({ done: tipsets, fraction: head!.height > 0 ? 1 - (applies[applies.length - 1]!.tipset.height / head!.height) : 1 });
+      });
+      // a failed write surfaces at the next page (or the last); it is not left unhandled meanwhile
+      indexing.catch(() => undefined);
     };
     for (let ts: TipSet | null = head; ts; ) {
       page.push(ts);
-      if (page.length >= 200) await indexPage();
+      if (page.length >= INDEX_PAGE) await indexPage();
       ts = ts.height === 0 ? null : await reader.parentOf(ts).catch(() => null);
     }
     await indexPage();
+    await indexing;
     ibar?.finish({ done: tipsets, fraction: 1 });
     // the head: the imported tipsets are indexed already, so a head on this chain (or none)
     // just moves; a head on another branch moves by the leader's revert/apply path

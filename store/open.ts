@@ -107,8 +107,8 @@ async function openSql(url: string, dialect: SqlDialect, opts: OpenStoreOptions)
     throw new StoreUnavailableError(url, e);
   }
   return {
-    blockstore: new PgBlockstore(pool),
-    index: new PgChainIndex(pool),
+    blockstore: new PgBlockstore(pool, { copy: dialect === 'postgres' }),
+    index: new PgChainIndex(pool, { copy: dialect === 'postgres' }),
     redactedUrl: redactUrl(url),
     driver: name,
     migrate: () => migrate(pool, dialect),

@@ -48,7 +48,17 @@ try {
       client.query({ name: 'ins', text: 'INSERT INTO by_insert (mh, data) SELECT * FROM unnest($1::bytea[], $2::bytea[]) ON CONFLICT (mh) DO NOTHING', values: [part.map((x) => x[0]), part.map((x) => x[1])] }),
     );
     const copy = await timed('by_copy', (part) => copyInto(client, 'by_copy (mh, data)', encodeCopy(['bytea', 'bytea'], part)));
-    process.stdout.write(`round ${r + 1}/${ROUNDS}: INSERT … unnest ${ins.toFixed(2)} s, binary COPY ${copy.toFixed(2)} s: COPY ${(ins / copy).toFixed(2)}× faster\n`);
+    const staged = await timed('by_copy', async (part) => {
+      await client.query('BEGIN');
+      await client.query('CREATE TEMP TABLE IF NOT EXISTS staged (mh BYTEA, data BYTEA) ON COMMIT DELETE ROWS');
+      await copyInto(client, 'staged (mh, data)', encodeCopy(['bytea', 'bytea'], part));
+      await client.query('INSERT INTO by_copy (mh, data) SELECT mh, data FROM staged ON CONFLICT (mh) DO NOTHING');
+      await client.query('COMMIT');
+    });
+    process.stdout.write(
+      `round ${r + 1}/${ROUNDS}: INSERT … unnest ${ins.toFixed(2)} s, binary COPY ${copy.toFixed(2)} s (${(ins / copy).toFixed(2)}× faster), ` +
+        `COPY into a temp table + INSERT … SELECT ON CONFLICT ${staged.toFixed(2)} s (${(ins / staged).toFixed(2)}× faster)\n`,
+    );
   }
 } finally {
   await client.end();

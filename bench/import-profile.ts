@@ -42,7 +42,8 @@ try {
   const counts: string[] = [];
   for (const t of ['blocks', 'tipsets', 'tipset_messages', 'eth_tx_hashes', 'events']) counts.push(`${t} ${(await c.query(`SELECT count(*) AS n FROM ${t}`)).rows[0].n}`);
   await c.end();
-  process.stdout.write(`rows: ${counts.join(', ')}\n`);
+  const copyStats = (store.blockstore as { copyStats?: { copied: number; conflicts: number } }).copyStats;
+  process.stdout.write(`rows: ${counts.join(', ')}; block batches by COPY ${copyStats?.copied ?? '–'}, COPYs that met a stored block ${copyStats?.conflicts ?? '–'}\n`);
 } finally {
   await store.close();
   await pgh.stop();

@@ -28,7 +28,7 @@ import { vegetaBinary } from './lib/vegeta.js';
 import { bodies, mixes } from './lib/mixes.js';
 import { runProxies } from './cases/proxies.js';
 import { runPropagation } from './cases/propagation.js';
-import { type ImportRun, oursImport, rawInsert } from './cases/import.js';
+import { type ImportRun, oursImport, rawIndexRows, rawInsert } from './cases/import.js';
 import { predict, runScale } from './cases/scale.js';
 import { type SynthChain, writeSynthChain } from './lib/synth-chain.js';
 import { startEmbeddedPostgres } from '../store/embedded-postgres.js';
@@ -126,7 +126,10 @@ if (PHASES.has('import') || PHASES.has('scale')) {
       runs.push(await rawInsert(pgh.url, car));
       progress(`import: raw ${runs[0]!.seconds.toFixed(1)} s; fil-follower import…`);
       runs.push(await oursImport(store, pgh.url, car));
-      progress(`import: ours ${runs[1]!.seconds.toFixed(1)} s (blocks phase ${runs[1]!.blockSeconds.toFixed(1)} s)`);
+      progress(`import: ours ${runs[1]!.seconds.toFixed(1)} s (blocks phase ${runs[1]!.blockSeconds.toFixed(1)} s); raw bulk INSERT of the index rows it wrote…`);
+      const idx = await rawIndexRows(pgh.url);
+      runs.push({ ...runs[0]!, name: `raw bulk INSERT of the same rows, index rows too (+ ${idx.rows} tipsets and tipset_messages rows)`, seconds: runs[0]!.seconds + idx.seconds, samples: [] });
+      progress(`import: raw index rows ${idx.seconds.toFixed(1)} s`);
       await report.importRuns(synth, runs);
     } else {
       await importCar(car, store, silentLogger(), { progress: false });

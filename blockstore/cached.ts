@@ -65,7 +65,9 @@ export class CachedBlockstore implements Blockstore {
    * snapshot that repeats a block costs no store write, and no conflict for a COPY.
    */
   async putMany(blocks: Block[]): Promise<void> {
-    const fresh = blocks.filter((b) => !this.cache.has(mhKey(b.cid)));
+    // `get`, not `has`: a block that repeats stays recent (a snapshot repeats a few blocks,
+    // such as empty AMTs, all through; evicted, each repeat would be written again)
+    const fresh = blocks.filter((b) => this.cache.get(mhKey(b.cid)) === undefined);
     if (fresh.length > 0) await this.inner.putMany(fresh);
     for (const b of fresh) this.cache.set(mhKey(b.cid), b.bytes);
   }

@@ -3,7 +3,7 @@
  * keyed by multihash bytes. Writes are batched multi-row upserts that leave an
  * existing block untouched (`ON CONFLICT DO NOTHING`), so every put is idempotent.
  * On PostgreSQL (`copy`), a large batch goes as one binary COPY, about 2× cheaper for
- * the server (bench/copy-probe.ts: 1.7–2.3× on 524,241 SYNTHETIC rows); COPY has no ON
+ * the server (`npm run bench:copy`: 1.7–2.3× on 524,241 SYNTHETIC rows); COPY has no ON
  * CONFLICT, so a batch holding a stored block fails whole and is written again by
  * INSERT, and the next batches use INSERT for a while (a re-import, or the leader
  * writing the same blocks, would otherwise pay for a failed COPY every batch).
@@ -40,7 +40,7 @@ export class PgBlockstore implements Blockstore {
   private readonly copy: boolean;
   /** Batches still to write by INSERT after a COPY conflict. */
   private insertOnly = 0;
-  /** Batches written by COPY, and COPYs that met a stored block (for tests and metrics). */
+  /** Batches written by COPY, and COPYs that met a stored block (read by tests). */
   readonly copyStats = { copied: 0, conflicts: 0 };
 
   constructor(private readonly pool: pg.Pool, opts: PgBlockstoreOptions = {}) {

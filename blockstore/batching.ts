@@ -7,38 +7,23 @@
  */
 import DataLoader from 'dataloader';
 import type { CID } from '../chain/cid.js';
-import type { Block, Blockstore } from './types.js';
+import { type Blockstore, ForwardingBlockstore } from './types.js';
 
 /** Blocks asked for in one `getMany` at most. */
 export const BATCH_MAX_BLOCKS = 1000;
 
 /** Blockstore wrapper that batches concurrent `get`s into `getMany`s of up to {@link BATCH_MAX_BLOCKS}. */
-export class BatchingBlockstore implements Blockstore {
+export class BatchingBlockstore extends ForwardingBlockstore {
   private readonly loader: DataLoader<CID, Uint8Array | null>;
 
   /** @param inner the store that answers the batches (its errors reject every `get` of the batch) */
-  constructor(private readonly inner: Blockstore, maxBatch = BATCH_MAX_BLOCKS) {
+  constructor(inner: Blockstore, maxBatch = BATCH_MAX_BLOCKS) {
+    super(inner);
     this.loader = new DataLoader<CID, Uint8Array | null>((cids) => inner.getMany([...cids]), { cache: false, maxBatchSize: maxBatch });
   }
 
   /** The block's bytes, or null when absent; travels with the other `get`s of this turn. */
-  get(cid: CID): Promise<Uint8Array | null> {
+  override get(cid: CID): Promise<Uint8Array | null> {
     return this.loader.load(cid);
-  }
-
-  getMany(cids: CID[]): Promise<Array<Uint8Array | null>> {
-    return this.inner.getMany(cids);
-  }
-
-  has(cid: CID): Promise<boolean> {
-    return this.inner.has(cid);
-  }
-
-  putMany(blocks: Block[]): Promise<void> {
-    return this.inner.putMany(blocks);
-  }
-
-  close(): Promise<void> {
-    return this.inner.close();
   }
 }

@@ -29,3 +29,31 @@ export function mhKey(cid: CID): string {
   const b = cid.multihash.bytes;
   return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64');
 }
+
+/**
+ * A wrapper that hands every call to `inner`: subclasses override the reads they change
+ * (VerifiedBlockstore checks them, BatchingBlockstore groups them).
+ */
+export abstract class ForwardingBlockstore implements Blockstore {
+  constructor(protected readonly inner: Blockstore) {}
+
+  get(cid: CID): Promise<Uint8Array | null> {
+    return this.inner.get(cid);
+  }
+
+  getMany(cids: CID[]): Promise<Array<Uint8Array | null>> {
+    return this.inner.getMany(cids);
+  }
+
+  has(cid: CID): Promise<boolean> {
+    return this.inner.has(cid);
+  }
+
+  putMany(blocks: Block[]): Promise<void> {
+    return this.inner.putMany(blocks);
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}

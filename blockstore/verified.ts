@@ -7,7 +7,7 @@
  */
 import { type CID, verifyBlock } from '../chain/cid.js';
 import type { Metrics } from '../common/metrics.js';
-import type { Block, Blockstore } from './types.js';
+import { type Blockstore, ForwardingBlockstore } from './types.js';
 
 /** A stored block whose bytes do not hash to its CID. */
 export class CorruptBlockError extends Error {
@@ -18,8 +18,10 @@ export class CorruptBlockError extends Error {
 }
 
 /** Blockstore wrapper verifying reads. */
-export class VerifiedBlockstore implements Blockstore {
-  constructor(private readonly inner: Blockstore, private readonly metrics?: Metrics) {}
+export class VerifiedBlockstore extends ForwardingBlockstore {
+  constructor(inner: Blockstore, private readonly metrics?: Metrics) {
+    super(inner);
+  }
 
   private check(cid: CID, bytes: Uint8Array | null): Uint8Array | null {
     if (bytes && !verifyBlock(cid, bytes)) {
@@ -30,25 +32,14 @@ export class VerifiedBlockstore implements Blockstore {
   }
 
   /** @throws CorruptBlockError when the stored bytes do not hash to `cid` */
-  async get(cid: CID): Promise<Uint8Array | null> {
+  override async get(cid: CID): Promise<Uint8Array | null> {
     return this.check(cid, await this.inner.get(cid));
   }
 
   /** @throws CorruptBlockError for the first block whose stored bytes do not hash to its CID */
-  async getMany(cids: CID[]): Promise<Array<Uint8Array | null>> {
+  override async getMany(cids: CID[]): Promise<Array<Uint8Array | null>> {
     const got = await this.inner.getMany(cids);
     return got.map((b, i) => this.check(cids[i]!, b));
   }
 
-  has(cid: CID): Promise<boolean> {
-    return this.inner.has(cid);
-  }
-
-  putMany(blocks: Block[]): Promise<void> {
-    return this.inner.putMany(blocks);
-  }
-
-  close(): Promise<void> {
-    return this.inner.close();
-  }
 }

@@ -93,6 +93,33 @@ export function cqlClient(s: CqlSettings, keyspace?: string): cassandra.Client {
   return client;
 }
 
+/** How long a keyspace the migration just created may take to reach every node (ms). */
+const KEYSPACE_PROPAGATION_MS = 60_000;
+
+/**
+ * A client on `s.keyspace`, connected. Right after CREATE KEYSPACE, a node still joining
+ * the ring (a cluster starting, as in `docker compose up`) may not have the keyspace yet
+ * when the driver's schema-agreement wait gives up; the connection is tried again, once a
+ * second, while the error is "Keyspace … does not exist", for up to 60 s.
+ * @param onWait called with the error before each wait
+ * @throws the driver's last error after that, or any other connection error at once
+ */
+export async function connectKeyspace(s: CqlSettings, onWait: (e: Error) => void = () => undefined): Promise<cassandra.Client> {
+  const deadline = Date.now() + KEYSPACE_PROPAGATION_MS;
+  for (;;) {
+    const client = cqlClient(s, s.keyspace);
+    try {
+      await client.connect();
+      return client;
+    } catch (e) {
+      await client.shutdown().catch(() => undefined);
+      if (!/Keyspace '?[\w]+'? does not exist/i.test((e as Error).message) || Date.now() >= deadline) throw e;
+      onWait(e as Error);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+}
+
 /** The driver's client with this project's policies. */
 function driverClient(s: CqlSettings, keyspace?: string): cassandra.Client {
   // nodes the driver discovers (system.peers) are dialled on protocolOptions.port, 9042 unless
@@ -148,7 +175,7 @@ export async function migrateCql(s: CqlSettings): Promise<number[]> {
   } finally {
     await admin.shutdown();
   }
-  const client = cqlClient(s, s.keyspace);
+  const client = await connectKeyspace(s);
   const applied: number[] = [];
   try {
     await client.execute('CREATE TABLE IF NOT EXISTS schema_migrations (version int PRIMARY KEY, name text, applied_at timestamp)');

@@ -118,7 +118,7 @@ async function openSql(url: string, dialect: SqlDialect, opts: OpenStoreOptions)
 }
 
 async function openCql(url: string, opts: OpenStoreOptions): Promise<Store> {
-  const [{ cqlClient, migrateCql, parseCqlUrl }, { CqlBlockstore }, { CqlChainIndex }] = await Promise.all([import('./cql.js'), import('../blockstore/cassandra.js'), import('../indexer/cassandra.js')]);
+  const [{ connectKeyspace, migrateCql, parseCqlUrl }, { CqlBlockstore }, { CqlChainIndex }] = await Promise.all([import('./cql.js'), import('../blockstore/cassandra.js'), import('../indexer/cassandra.js')]);
   let settings;
   try {
     settings = parseCqlUrl(url);
@@ -131,9 +131,13 @@ async function openCql(url: string, opts: OpenStoreOptions): Promise<Store> {
   } catch (e) {
     throw new StoreUnavailableError(url, e);
   }
-  const client = cqlClient(settings, settings.keyspace);
+  let client;
   try {
-    await client.connect();
+    client = await connectKeyspace(settings);
+  } catch (e) {
+    throw new StoreUnavailableError(url, e);
+  }
+  try {
     await client.execute('SELECT mh FROM blocks LIMIT 1');
   } catch (e) {
     await client.shutdown().catch(() => undefined);

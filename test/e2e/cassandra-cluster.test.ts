@@ -16,6 +16,7 @@ import { fixture, projectPath } from '../../common/paths.js';
 import { CarReplaySource } from '../../leader/car-source.js';
 import { cidJson } from '../../chain/json.js';
 import { type TestCluster, rpc, startCluster, waitFor } from '../helpers/cluster.js';
+import { connectKeyspace, cqlClient, parseCqlUrl } from '../../store/cql.js';
 import { type CassandraNode, cassandraScript, killNode, readBackAtAll, startCassandraNodes, stopCassandraNodes, waitAllUp } from '../helpers/cassandra-nodes.js';
 
 const CQL_PORT = 19142;
@@ -102,4 +103,27 @@ test('3-node Cassandra, RF 3, QUORUM: one node killed under read load and during
   const readBack = await readBackAtAll(nodes.map((n) => `${n.host}:${CQL_PORT}`), KEYSPACE, blocks);
   process.stdout.write(`# 3-node Cassandra: ${src.tipsets.length} tipsets written and read by height; ${readBack} of ${blocks.length} blocks read back at ALL\n`);
   assert.equal(readBack, blocks.length);
+});
+
+test('a client on a keyspace not created yet waits for it (a cluster still starting) and connects once it exists', { skip: noJava }, async () => {
+  const hosts = nodes.map((n) => `${n.host}:${CQL_PORT}`).join(',');
+  const s = parseCqlUrl(`cassandra://${hosts}/filf_late?replication=3`);
+  let waits = 0;
+  // the keyspace is created at the first refusal: the connection must have been tried before it existed
+  const client = await connectKeyspace(s, (e) => {
+    assert.match(e.message, /Keyspace '?filf_late'? does not exist/i);
+    if (waits++ === 0) {
+      const admin = cqlClient(s);
+      void admin
+        .execute("CREATE KEYSPACE IF NOT EXISTS filf_late WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 3}")
+        .finally(() => admin.shutdown());
+    }
+  });
+  try {
+    assert.ok(waits >= 1, 'the first connection was refused');
+    assert.equal(client.keyspace, 'filf_late');
+    assert.equal((await client.execute('SELECT keyspace_name FROM system_schema.keyspaces WHERE keyspace_name = ?', ['filf_late'], { prepare: true })).rows.length, 1);
+  } finally {
+    await client.shutdown();
+  }
 });

@@ -51,7 +51,6 @@ export class PgChainIndex implements ChainIndex {
       const rowCount = applies.reduce((n, a) => n + (a.messages?.length ?? 0), 0);
       const gather = this.opts.copy === true && rowCount >= COPY_MIN_MESSAGE_ROWS && new Set(applies.map((a) => a.tipset.height)).size === applies.length;
       const gathered: CopyValue[][] | null = gather ? [] : null;
-      const gatheredKeys = new Set<string>();
       for (const applied of applies) {
         const { tipset: ts, messages } = applied;
         const k = buf(ts.keyCid.bytes);
@@ -73,9 +72,7 @@ export class PgChainIndex implements ChainIndex {
         await this.writeEthRows(client, ts, applied);
         if (messages === null) continue; // messages unknown: leave the tipset's messages unindexed
         if (gathered) {
-          // a tipset twice in one change gives its rows once (one INSERT may not touch a row twice)
-          if (gatheredKeys.has(ts.keyString)) continue;
-          gatheredKeys.add(ts.keyString);
+          // heights differ, so no tipset is here twice (one INSERT may not touch a row twice)
           if (messages.length === 0) gathered.push([k, ts.height, -1, null]);
           else messages.forEach((c, i) => gathered.push([k, ts.height, i, buf(c.bytes)]));
           continue;

@@ -100,12 +100,16 @@ const KEYSPACE_PROPAGATION_MS = 60_000;
  * A client on `s.keyspace`, connected. Right after CREATE KEYSPACE, a node still joining
  * the ring (a cluster starting, as in `docker compose up`) may not have the keyspace yet
  * when the driver's schema-agreement wait gives up; the connection is tried again, once a
- * second, while the error is "Keyspace … does not exist", for up to 60 s.
+ * second, while the error is "Keyspace … does not exist", for up to `patienceMs` (60 s;
+ * 0 where no migration just created it: a keyspace that was never made fails at once).
  * @param onWait called with the error before each wait
  * @throws the driver's last error after that, or any other connection error at once
  */
-export async function connectKeyspace(s: CqlSettings, onWait: (e: Error) => void = () => undefined): Promise<cassandra.Client> {
-  const deadline = Date.now() + KEYSPACE_PROPAGATION_MS;
+export async function connectKeyspace(
+  s: CqlSettings,
+  { patienceMs = KEYSPACE_PROPAGATION_MS, onWait = () => undefined }: { patienceMs?: number; onWait?: (e: Error) => void } = {},
+): Promise<cassandra.Client> {
+  const deadline = Date.now() + patienceMs;
   for (;;) {
     const client = cqlClient(s, s.keyspace);
     try {

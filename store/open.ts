@@ -133,7 +133,8 @@ async function openCql(url: string, opts: OpenStoreOptions): Promise<Store> {
   }
   let client;
   try {
-    client = await connectKeyspace(settings);
+    // waits for the keyspace only when this call's migration just created it
+    client = await connectKeyspace(settings, { patienceMs: opts.migrate ? undefined : 0 });
   } catch (e) {
     throw new StoreUnavailableError(url, e);
   }

@@ -110,14 +110,16 @@ test('a client on a keyspace not created yet waits for it (a cluster still start
   const s = parseCqlUrl(`cassandra://${hosts}/filf_late?replication=3`);
   let waits = 0;
   // the keyspace is created at the first refusal: the connection must have been tried before it existed
-  const client = await connectKeyspace(s, (e) => {
-    assert.match(e.message, /Keyspace '?filf_late'? does not exist/i);
-    if (waits++ === 0) {
-      const admin = cqlClient(s);
-      void admin
-        .execute("CREATE KEYSPACE IF NOT EXISTS filf_late WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 3}")
-        .finally(() => admin.shutdown());
-    }
+  const client = await connectKeyspace(s, {
+    onWait: (e) => {
+      assert.match(e.message, /Keyspace '?filf_late'? does not exist/i);
+      if (waits++ === 0) {
+        const admin = cqlClient(s);
+        void admin
+          .execute("CREATE KEYSPACE IF NOT EXISTS filf_late WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 3}")
+          .finally(() => admin.shutdown());
+      }
+    },
   });
   try {
     assert.ok(waits >= 1, 'the first connection was refused');

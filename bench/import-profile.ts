@@ -1,23 +1,37 @@
 /**
  * `npm run bench:import-profile`: where a snapshot import's time goes, on a small
  * SYNTHETIC mainnet-shaped chain (BENCH_SYNTH_EPOCHS, default 600: ~140 MB): the blocks
- * phase and the indexing phase timed apart, on an embedded PostgreSQL. Run it under
- * `node --cpu-prof` to see the functions.
+ * phase and the indexing phase timed apart, on an embedded PostgreSQL (BENCH_IMPORT_CACHE_MB:
+ * the import's block cache, default the import's 256). Run it under
+ * `node --cpu-prof` to see the functions. Then the same-run raw baseline of `npm run bench`'s
+ * import case (BENCH_RAW=0 skips it).
  */
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
+import { projectPath } from '../common/paths.js';
 import { writeSynthChain } from './lib/synth-chain.js';
 import { startEmbeddedPostgres } from '../store/embedded-postgres.js';
 import { openStore } from '../store/open.js';
 import { importCar } from '../leader/import.js';
+import { rawIndexRows, rawInsert } from './cases/import.js';
 import { silentLogger } from '../common/logger.js';
 import { freePort } from '../test/helpers/cluster.js';
 import { scratchDir } from '../test/helpers/tmp.js';
 
 const epochs = Number(process.env.BENCH_SYNTH_EPOCHS ?? 600);
 const dir = scratchDir('bench');
-const car = join(dir, 'synth.car');
-const synth = await writeSynthChain(car, { epochs, blocksPerTipset: 5, messagesPerBlock: 150 });
+// the chain is written once per size and kept under .data/bench (it is deterministic)
+mkdirSync(projectPath('.data', 'bench'), { recursive: true });
+const car = projectPath('.data', 'bench', `synth-profile-${epochs}.car`);
+let synth: { blocks: number; bytes: number };
+if (existsSync(`${car}.json`)) synth = JSON.parse(readFileSync(`${car}.json`, 'utf8')) as typeof synth;
+else {
+  const s = await writeSynthChain(`${car}.tmp`, { epochs, blocksPerTipset: 5, messagesPerBlock: 150 });
+  renameSync(`${car}.tmp`, car);
+  synth = { blocks: s.blocks, bytes: s.bytes };
+  writeFileSync(`${car}.json`, JSON.stringify(synth));
+}
 process.stdout.write(`SYNTHETIC chain: ${epochs} epochs, ${synth.blocks} blocks, ${(synth.bytes / 2 ** 20).toFixed(0)} MB\n`);
 const pgh = await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), port: await freePort(), log: silentLogger() });
 const store = await openStore(pgh.url, { migrate: true });
@@ -35,8 +49,8 @@ store.index.applyHeadChange = async (reverts, applies) => {
   }
 };
 try {
-  const s = await importCar(car, store, silentLogger(), { progress: false });
-  process.stdout.write(`import: ${s.seconds.toFixed(1)} s; blocks phase ${s.writeSeconds.toFixed(1)} s (${Math.round(s.blocks / s.writeSeconds)} blocks/s); indexing ${(s.seconds - s.writeSeconds).toFixed(1)} s for ${s.tipsets} tipsets, of which ${(writeMs / 1000).toFixed(1)} s in ${writes} index writes\n`);
+  const s = await importCar(car, store, silentLogger(), { progress: false, ...(process.env.BENCH_IMPORT_CACHE_MB ? { cacheBytes: Number(process.env.BENCH_IMPORT_CACHE_MB) << 20 } : {}) });
+  process.stdout.write(`import: ${s.seconds.toFixed(1)} s; blocks phase ${s.writeSeconds.toFixed(1)} s (${Math.round(s.blocks / s.writeSeconds)} blocks/s); indexing ${(s.seconds - s.writeSeconds).toFixed(1)} s for ${s.tipsets} tipsets (deriving rows ${s.indexDeriveSeconds.toFixed(1)} s, waiting for writes ${s.indexWaitSeconds.toFixed(1)} s), of which ${(writeMs / 1000).toFixed(1)} s in ${writes} index writes\n`);
   const c = new pg.Client({ connectionString: pgh.url });
   await c.connect();
   const counts: string[] = [];
@@ -44,6 +58,13 @@ try {
   await c.end();
   const copyStats = (store.blockstore as { copyStats?: { copied: number; conflicts: number } }).copyStats;
   process.stdout.write(`rows: ${counts.join(', ')}; block batches by COPY ${copyStats?.copied ?? '–'}, COPYs that met a stored block ${copyStats?.conflicts ?? '–'}\n`);
+  if (process.env.BENCH_RAW !== '0') {
+    // the same-run baseline of bench/cases/import.ts: the CAR's rows and the index rows written, by INSERT … unnest
+    const raw = await rawInsert(pgh.url, car);
+    const idx = await rawIndexRows(pgh.url);
+    const rawSecs = raw.seconds + idx.seconds;
+    process.stdout.write(`raw bulk INSERT: blocks ${raw.seconds.toFixed(1)} s + index rows ${idx.seconds.toFixed(1)} s (${idx.rows} rows) = ${rawSecs.toFixed(1)} s; ours ${s.seconds.toFixed(1)} s = ${(rawSecs / s.seconds).toFixed(3)}× raw (blocks phase ${(raw.seconds / s.writeSeconds).toFixed(3)}×)\n`);
+  }
 } finally {
   await store.close();
   await pgh.stop();

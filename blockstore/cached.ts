@@ -67,9 +67,16 @@ export class CachedBlockstore implements Blockstore {
   async putMany(blocks: Block[]): Promise<void> {
     // `get`, not `has`: a block that repeats stays recent (a snapshot repeats a few blocks,
     // such as empty AMTs, all through; evicted, each repeat would be written again)
-    const fresh = blocks.filter((b) => this.cache.get(mhKey(b.cid)) === undefined);
+    const fresh: Block[] = [];
+    const keys: string[] = [];
+    for (const b of blocks) {
+      const k = mhKey(b.cid);
+      if (this.cache.get(k) !== undefined) continue;
+      fresh.push(b);
+      keys.push(k);
+    }
     if (fresh.length > 0) await this.inner.putMany(fresh);
-    for (const b of fresh) this.cache.set(mhKey(b.cid), b.bytes);
+    fresh.forEach((b, i) => this.cache.set(keys[i]!, b.bytes));
   }
 
   async close(): Promise<void> {

@@ -10,6 +10,7 @@ import { LRUCache } from 'lru-cache';
 import { CID } from '../chain/cid.js';
 import { amtCids } from '../chain/amt.js';
 import { type BlockHeader, type Message, type SignedMessage, decodeBlockHeader, decodeChainMessage, decodeTxMeta } from '../chain/types.js';
+import { peekMessage } from '../chain/message-peek.js';
 import { TipSet, type TipSetKey, tipSetKeyString } from '../chain/tipset.js';
 import type { Blockstore } from './types.js';
 
@@ -35,12 +36,51 @@ export interface ChainMessage {
 }
 
 
+/**
+ * A message as a tipset executes it, as the chain index needs it: the CID it is known by,
+ * and the signed message only when its signature is delegated (an eth transaction, whose
+ * hash the index keeps). Read without decoding the other messages (chain/message-peek.ts).
+ */
+export interface ExecutedMessageRef {
+  cid: CID;
+  delegated: SignedMessage | null;
+}
+
+/** A message block's selection fields (From as hex, Nonce), for Lotus's per-sender nonce order. */
+interface Selectable {
+  sender: string;
+  nonce: number;
+}
+
+/**
+ * The messages of a tipset's blocks that it executes, in Lotus's order (chain/store/messages.go
+ * BlockMsgsForTipset): blocks in tipset order, BLS then secp per block, each only when its
+ * nonce is the next one for its sender.
+ */
+function selectExecuted<T extends Selectable>(perBlock: ReadonlyArray<{ bls: readonly T[]; secpk: readonly T[] }>): T[] {
+  const next = new Map<string, number>();
+  const out: T[] = [];
+  const take = (x: T): void => {
+    const want = next.get(x.sender) ?? x.nonce;
+    if (x.nonce !== want) return;
+    next.set(x.sender, want + 1);
+    out.push(x);
+  };
+  for (const bm of perBlock) {
+    for (const x of bm.bls) take(x);
+    for (const x of bm.secpk) take(x);
+  }
+  return out;
+}
+
+const senderKey = (m: Message): string => Buffer.from(m.from).toString('hex');
+
 /** Bounds of a {@link ChainReader}'s decoded-object caches. */
 export interface ChainReaderOptions {
   /**
    * Bytes of decoded headers, tipsets and message lists kept (default 256 MiB):
-   * an eighth for headers, an eighth for tipsets, three eighths each for block and
-   * tipset message lists. Sizes are the encoded bytes plus a fixed per-object
+   * an eighth each for headers, tipsets and tipsets' message refs, three eighths for
+   * block message lists and two for tipset message lists. Sizes are the encoded bytes plus a fixed per-object
    * overhead, so a tipset of many blocks or a block of large messages costs what
    * it holds, and no key (a 64-block TipSetKey) can grow a cache past its bound.
    */
@@ -56,8 +96,24 @@ export class ChainReader {
   private readonly tipsets: LRUCache<string, TipSet>;
   private readonly msgs: LRUCache<string, BlockMessages>;
   private readonly tsMsgs: LRUCache<string, ChainMessage[]>;
+  private readonly tsRefs: LRUCache<string, ExecutedMessageRef[]>;
   /** Encoded size of each decoded message (bytes), for the message caches' bounds. */
   private readonly messageSize = new WeakMap<object, number>();
+  /**
+   * Message lists being read, by cache key: a second caller shares the first one's read. An
+   * import derives a tipset's rows while its child reads the same messages for its events;
+   * without this each tipset's messages were read and decoded twice.
+   */
+  private readonly reading = new Map<string, Promise<unknown>>();
+
+  /** `load()` once for concurrent callers of `key`. */
+  private shared<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const pending = this.reading.get(key);
+    if (pending) return pending as Promise<T>;
+    const p = load().finally(() => this.reading.delete(key));
+    this.reading.set(key, p);
+    return p;
+  }
 
   constructor(readonly blockstore: Blockstore, opts: ChainReaderOptions = {}) {
     const total = opts.cacheBytes ?? 256 << 20;
@@ -70,12 +126,22 @@ export class ChainReader {
       sizeCalculation: (ts) => ts.blocks.reduce((n, b) => n + (this.headers.peek(b.cid.toString())?.size ?? 1024), OBJECT_OVERHEAD),
     });
     this.msgs = new LRUCache({ maxSize: 3 * eighth, sizeCalculation: (v) => sizeOfMessages([...v.bls, ...v.secpk]) });
-    this.tsMsgs = new LRUCache({ maxSize: 3 * eighth, sizeCalculation: (v) => sizeOfMessages(v) });
+    this.tsMsgs = new LRUCache({ maxSize: 2 * eighth, sizeCalculation: (v) => sizeOfMessages(v) });
+    this.tsRefs = new LRUCache({
+      maxSize: eighth,
+      sizeCalculation: (v) => v.reduce((n, r) => n + 64 + r.cid.bytes.length + (r.delegated ? (this.messageSize.get(r.delegated) ?? 1024) : 0), OBJECT_OVERHEAD),
+    });
   }
 
   /** What each cache holds now, in its estimated bytes (see {@link ChainReaderOptions}). */
-  cachedBytes(): { headers: number; tipsets: number; blockMessages: number; tipsetMessages: number } {
-    return { headers: this.headers.calculatedSize, tipsets: this.tipsets.calculatedSize, blockMessages: this.msgs.calculatedSize, tipsetMessages: this.tsMsgs.calculatedSize };
+  cachedBytes(): { headers: number; tipsets: number; blockMessages: number; tipsetMessages: number; tipsetMessageRefs: number } {
+    return {
+      headers: this.headers.calculatedSize,
+      tipsets: this.tipsets.calculatedSize,
+      blockMessages: this.msgs.calculatedSize,
+      tipsetMessages: this.tsMsgs.calculatedSize,
+      tipsetMessageRefs: this.tsRefs.calculatedSize,
+    };
   }
 
   /** Raw block bytes. @throws BlockNotFoundError */
@@ -168,6 +234,10 @@ export class ChainReader {
     const k = header.messages.toString();
     const hit = this.msgs.get(k);
     if (hit) return hit;
+    return this.shared(`b${k}`, () => this.readBlockMessages(header, k));
+  }
+
+  private async readBlockMessages(header: BlockHeader, k: string): Promise<BlockMessages> {
     const meta = decodeTxMeta(await this.getBlock(header.messages));
     const get = (c: CID): Promise<Uint8Array | null> => this.blockstore.get(c);
     const [blsCids, secpCids] = await Promise.all([amtCids(get, meta.blsMessages), amtCids(get, meta.secpkMessages)]);
@@ -207,22 +277,62 @@ export class ChainReader {
   async messagesForTipset(ts: TipSet): Promise<ChainMessage[]> {
     const hit = this.tsMsgs.get(ts.keyString);
     if (hit) return hit;
-    const perBlock = await Promise.all(ts.blocks.map((b) => this.messagesForBlock(b.header)));
-    const next = new Map<string, number>();
-    const out: ChainMessage[] = [];
-    const select = (m: Message): boolean => {
-      const sender = Buffer.from(m.from).toString('hex');
-      const want = next.get(sender) ?? m.nonce;
-      if (m.nonce !== want) return false;
-      next.set(sender, want + 1);
-      return true;
-    };
-    for (const bm of perBlock) {
-      for (const x of bm.bls) if (select(x.message)) out.push({ cid: x.cid, message: x.message, signed: null });
-      for (const x of bm.secpk) if (select(x.signed.message)) out.push({ cid: x.cid, message: x.signed.message, signed: x.signed });
-    }
+    return this.shared(`t${ts.keyString}`, () => this.readTipSetMessages(ts));
+  }
+
+  private async readTipSetMessages(ts: TipSet): Promise<ChainMessage[]> {
+    const perBlock = await Promise.all(
+      ts.blocks.map(async (b): Promise<{ bls: Array<Selectable & { m: ChainMessage }>; secpk: Array<Selectable & { m: ChainMessage }> }> => {
+        const bm = await this.messagesForBlock(b.header);
+        return {
+          bls: bm.bls.map((x) => ({ sender: senderKey(x.message), nonce: x.message.nonce, m: { cid: x.cid, message: x.message, signed: null } })),
+          secpk: bm.secpk.map((x) => ({ sender: senderKey(x.signed.message), nonce: x.signed.message.nonce, m: { cid: x.cid, message: x.signed.message, signed: x.signed } })),
+        };
+      }),
+    );
+    const out: ChainMessage[] = selectExecuted(perBlock).map((x) => x.m);
     this.tsMsgs.set(ts.keyString, out);
     return out;
+  }
+
+  /**
+   * The messages a tipset executes, in the order and selection of {@link messagesForTipset},
+   * as CIDs (and the signed message of delegated ones): what the chain index writes. Reads
+   * From, Nonce and the signature type of each message block without decoding it in full
+   * (chain/message-peek.ts), so indexing a snapshot does not build every message's objects.
+   * @throws BlockNotFoundError when a TxMeta, AMT node or message is missing; DecodeError
+   * when a message block does not decode
+   */
+  async messageRefsForTipset(ts: TipSet): Promise<ExecutedMessageRef[]> {
+    const hit = this.tsRefs.get(ts.keyString) ?? this.tsMsgs.get(ts.keyString)?.map((m) => ({ cid: m.cid, delegated: m.signed?.signature.type === 3 ? m.signed : null }));
+    if (hit) return hit;
+    return this.shared(`r${ts.keyString}`, async () => {
+      const perBlock = await Promise.all(ts.blocks.map((b) => this.messageRefsForBlock(b.header)));
+      const out = selectExecuted(perBlock).map((x) => ({ cid: x.cid, delegated: x.delegated }));
+      this.tsRefs.set(ts.keyString, out);
+      return out;
+    });
+  }
+
+  /** A block's messages as selection fields and refs (BLS then secp, in AMT order). */
+  private async messageRefsForBlock(header: BlockHeader): Promise<{ bls: Array<Selectable & ExecutedMessageRef>; secpk: Array<Selectable & ExecutedMessageRef> }> {
+    const meta = decodeTxMeta(await this.getBlock(header.messages));
+    const get = (c: CID): Promise<Uint8Array | null> => this.blockstore.get(c);
+    const [blsCids, secpCids] = await Promise.all([amtCids(get, meta.blsMessages), amtCids(get, meta.secpkMessages)]);
+    const [blsBytes, secpBytes] = await Promise.all([this.blockstore.getMany(blsCids), this.blockstore.getMany(secpCids)]);
+    const ref = (cid: CID, b: Uint8Array | null | undefined, secp: boolean): Selectable & ExecutedMessageRef => {
+      if (!b) throw new BlockNotFoundError(cid);
+      const peek = peekMessage(b);
+      if (peek && (peek.signatureType === null) === !secp) {
+        if (peek.signatureType !== 3) return { cid, sender: Buffer.from(peek.from).toString('hex'), nonce: peek.nonce, delegated: null };
+      }
+      // not the canonical shape, or a delegated signature: decode in full (which throws for a malformed block)
+      const d = decodeChainMessage(b);
+      if (secp && !d.signed) throw new Error(`secp message ${cid.toString()} is not a SignedMessage`);
+      if (secp) this.messageSize.set(d.signed!, b.length);
+      return { cid, sender: senderKey(d.message), nonce: d.message.nonce, delegated: secp && d.signed!.signature.type === 3 ? d.signed : null };
+    };
+    return { bls: blsCids.map((cid, i) => ref(cid, blsBytes[i], false)), secpk: secpCids.map((cid, i) => ref(cid, secpBytes[i], true)) };
   }
 
   /** A message by CID: unsigned (BLS) or signed (secp). @throws BlockNotFoundError */

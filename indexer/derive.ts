@@ -39,19 +39,19 @@ export class IndexRowDeriver {
   async derive(ts: TipSet, strict: boolean): Promise<AppliedTipSet> {
     let msgs;
     try {
-      msgs = await this.reader.messagesForTipset(ts);
+      msgs = await this.reader.messageRefsForTipset(ts);
     } catch (e) {
       if (strict) throw e;
       return { tipset: ts, messages: null };
     }
     const ethTxHashes: EthTxHashRow[] = [];
-    const delegatedMsgs = msgs.filter((m) => m.signed?.signature.type === 3);
+    const delegatedMsgs = msgs.filter((m) => m.delegated !== null);
     if (delegatedMsgs.length > 0) {
       const chainId = await this.chainIdFor(ts);
       if (chainId !== null) {
         for (const m of delegatedMsgs) {
           try {
-            ethTxHashes.push({ txHash: ethTransactionHash(ethTransactionFromSignedMessage(m.signed!, chainId)), messageCid: m.cid });
+            ethTxHashes.push({ txHash: ethTransactionHash(ethTransactionFromSignedMessage(m.delegated!, chainId)), messageCid: m.cid });
           } catch {
             /* not an eth transaction (a malformed one): Lotus indexes no hash either */
           }
@@ -85,7 +85,7 @@ export class IndexRowDeriver {
     const emitters = new Map<number, Uint8Array | null>();
     try {
       const parent = await this.reader.loadTipSet(ts.parents);
-      const msgs = await this.reader.messagesForTipset(parent);
+      const msgs = await this.reader.messageRefsForTipset(parent);
       const receipts = (await amtValues(get, ts.blocks[0]!.header.parentMessageReceipts)).map(receiptFromCbor);
       if (receipts.length !== msgs.length) return null;
       const events: EventRow[] = [];

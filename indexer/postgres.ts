@@ -19,13 +19,25 @@ const COPY_MIN_MESSAGE_ROWS = 2000;
 export interface PgChainIndexOptions {
   /**
    * Write the message rows of a large head change (an import's page of tipsets) by binary
-   * COPY into a session temp table, then one INSERT … SELECT (PostgreSQL only). Default false.
+   * COPY: into tipset_messages when none is there yet, else through a session temp table
+   * and one INSERT … SELECT (PostgreSQL only). Default false.
    */
   copy?: boolean;
 }
 
+/** How the message rows of large head changes were written (with `copy`). */
+export interface MessageCopyStats {
+  /** Straight into tipset_messages. */
+  direct: number;
+  /** Through the temp table, after the direct COPY met a stored row. */
+  staged: number;
+}
+
 /** ChainIndex over a `pg` pool (owned by the caller). */
 export class PgChainIndex implements ChainIndex {
+  /** Head changes whose message rows went by COPY, and how. */
+  readonly copyStats: MessageCopyStats = { direct: 0, staged: 0 };
+
   constructor(
     private readonly pool: pg.Pool,
     private readonly opts: PgChainIndexOptions = {},
@@ -86,16 +98,7 @@ export class PgChainIndex implements ChainIndex {
           [k, ts.height, idx, cids],
         );
       }
-      if (gathered && gathered.length > 0) {
-        // the temp table is the session's, emptied at every commit (and by a rollback)
-        await client.query('CREATE TEMP TABLE IF NOT EXISTS staged_tipset_messages (tipset_key_cid BYTEA, height BIGINT, message_index INT, message_cid BYTEA) ON COMMIT DELETE ROWS');
-        await copyInto(client, 'staged_tipset_messages (tipset_key_cid, height, message_index, message_cid)', encodeCopy(['bytea', 'int8', 'int4', 'bytea'], gathered));
-        await client.query(
-          `INSERT INTO tipset_messages (tipset_key_cid, height, message_index, message_cid, reverted)
-           SELECT tipset_key_cid, height, message_index, message_cid, FALSE FROM staged_tipset_messages
-           ON CONFLICT (tipset_key_cid, message_index) DO UPDATE SET reverted = FALSE`,
-        );
-      }
+      if (gathered && gathered.length > 0) await this.copyMessageRows(client, gathered);
       await client.query('COMMIT');
     } catch (e) {
       broken = e as Error;
@@ -105,6 +108,36 @@ export class PgChainIndex implements ChainIndex {
       client.off('error', onError);
       client.release(broken); // a client that failed is discarded, not reused
     }
+  }
+
+  /**
+   * Message rows (tipset_key_cid, height, message_index, message_cid) of one head change by
+   * binary COPY, un-reverted: straight into tipset_messages when none of them is there yet
+   * (an import of tipsets never indexed: COPY costs half an INSERT … unnest); when one is
+   * (code 23505: a re-import, or a branch applied again), the COPY is undone to a savepoint
+   * and the rows go through a session temp table and one INSERT … SELECT … ON CONFLICT.
+   * Inside the caller's transaction.
+   */
+  private async copyMessageRows(client: pg.PoolClient, rows: CopyValue[][]): Promise<void> {
+    await client.query('SAVEPOINT direct_copy');
+    try {
+      await copyInto(client, 'tipset_messages (tipset_key_cid, height, message_index, message_cid, reverted)', encodeCopy(['bytea', 'int8', 'int4', 'bytea', 'bool'], rows.map((r) => [...r, false])));
+      await client.query('RELEASE SAVEPOINT direct_copy');
+      this.copyStats.direct++;
+      return;
+    } catch (e) {
+      if ((e as { code?: string }).code !== '23505') throw e;
+      await client.query('ROLLBACK TO SAVEPOINT direct_copy');
+    }
+    this.copyStats.staged++;
+    // the temp table is the session's, emptied at every commit (and by a rollback)
+    await client.query('CREATE TEMP TABLE IF NOT EXISTS staged_tipset_messages (tipset_key_cid BYTEA, height BIGINT, message_index INT, message_cid BYTEA) ON COMMIT DELETE ROWS');
+    await copyInto(client, 'staged_tipset_messages (tipset_key_cid, height, message_index, message_cid)', encodeCopy(['bytea', 'int8', 'int4', 'bytea'], rows));
+    await client.query(
+      `INSERT INTO tipset_messages (tipset_key_cid, height, message_index, message_cid, reverted)
+       SELECT tipset_key_cid, height, message_index, message_cid, FALSE FROM staged_tipset_messages
+       ON CONFLICT (tipset_key_cid, message_index) DO UPDATE SET reverted = FALSE`,
+    );
   }
 
   /** The tipset's eth transaction hashes and its parent's events (upserted un-reverted). */

@@ -2,9 +2,10 @@
  * Binary COPY on a real embedded PostgreSQL (blockstore/pg-copy.ts): the payload encoder
  * round-trips every column type it writes (bytea, int8, int4, bool, NULL); the blockstore
  * writes large batches by COPY and, when a batch holds stored blocks, writes it again by
- * INSERT (nothing lost, nothing doubled); the chain index's staged message rows (a large
- * head change) leave exactly the rows the per-tipset INSERT path leaves, also when the
- * same tipsets are applied again after a revert. Data: real mainnet-h0-341.car.
+ * INSERT (nothing lost, nothing doubled); the chain index's message rows by COPY (a large
+ * head change: straight into the table, or staged once stored rows are met) leave exactly
+ * the rows the per-tipset INSERT path leaves, also when the same tipsets are applied again
+ * after a revert. Data: real mainnet-h0-341.car.
  */
 import '../helpers/watchdog.js';
 import { after, before, test } from 'node:test';
@@ -69,7 +70,7 @@ test('block batches go by COPY; a batch holding stored blocks is written again b
   got.forEach((g, i) => assert.deepEqual(g, blocks[i]!.bytes, `block ${blocks[i]!.cid}`));
 });
 
-test('staged message rows (COPY + INSERT … SELECT) are the rows the per-tipset INSERTs write, after a revert and a reapply too', async () => {
+test('message rows by COPY (direct, or staged + INSERT … SELECT once stored rows are met) are the rows the per-tipset INSERTs write, after a revert and a reapply too', async () => {
   const src = await CarReplaySource.open(fixture('chain', 'mainnet-h0-341.car'));
   const car = await loadCar(fixture('chain', 'mainnet-h0-341.car'));
   const cids = [...car.blocks.values()].map((x) => x.cid);
@@ -83,12 +84,14 @@ test('staged message rows (COPY + INSERT … SELECT) are the rows the per-tipset
   const first = await rows(poolA);
   assert.equal(first.length, 34 * 120 + 6, '34 tipsets of 120 rows and 6 empty placeholders');
   assert.deepEqual(first, await rows(poolB));
+  assert.deepEqual(staged.copyStats, { direct: 1, staged: 0 }, 'rows never indexed go straight into tipset_messages');
   // revert the top 10, then apply all 40 again: every row un-reverted, none doubled
   const top = applies.slice(30).map((x) => x.tipset).reverse();
   for (const ix of [staged, plain]) await ix.applyHeadChange(top, []);
   assert.equal((await rows(poolA)).filter((r) => r.endsWith(' true')).length, 9 * 120 + 1, 'the top 10: 9 of 120 rows and one empty placeholder');
   for (const ix of [staged, plain]) await ix.applyHeadChange([], applies);
   const again = await rows(poolA);
+  assert.deepEqual(staged.copyStats, { direct: 1, staged: 1 }, 'the direct COPY met stored rows and was undone to its savepoint');
   assert.deepEqual(again, first);
   assert.deepEqual(again, await rows(poolB));
 });

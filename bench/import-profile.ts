@@ -48,9 +48,19 @@ store.index.applyHeadChange = async (reverts, applies) => {
     writes++;
   }
 };
+// a progress line every 15 s: the phase's figures so far and this process's RSS
+let peakRss = 0;
+const t0 = performance.now();
+let carMb = 0;
+const ticker = setInterval(() => {
+  const rss = process.memoryUsage().rss / 2 ** 20;
+  peakRss = Math.max(peakRss, rss);
+  process.stdout.write(`[${((performance.now() - t0) / 1000).toFixed(0)} s] ${carMb.toFixed(0)} MB of CAR written, ${writes} index writes, RSS ${rss.toFixed(0)} MB\n`);
+}, 15_000);
 try {
-  const s = await importCar(car, store, silentLogger(), { progress: false, ...(process.env.BENCH_IMPORT_CACHE_MB ? { cacheBytes: Number(process.env.BENCH_IMPORT_CACHE_MB) << 20 } : {}) });
-  process.stdout.write(`import: ${s.seconds.toFixed(1)} s; blocks phase ${s.writeSeconds.toFixed(1)} s (${Math.round(s.blocks / s.writeSeconds)} blocks/s); indexing ${(s.seconds - s.writeSeconds).toFixed(1)} s for ${s.tipsets} tipsets (deriving rows ${s.indexDeriveSeconds.toFixed(1)} s, waiting for writes ${s.indexWaitSeconds.toFixed(1)} s), of which ${(writeMs / 1000).toFixed(1)} s in ${writes} index writes\n`);
+  const s = await importCar(car, store, silentLogger(), { progress: false, onProgress: (p) => (carMb = p.carBytes / 2 ** 20), ...(process.env.BENCH_IMPORT_CACHE_MB ? { cacheBytes: Number(process.env.BENCH_IMPORT_CACHE_MB) << 20 } : {}) });
+  clearInterval(ticker);
+  process.stdout.write(`import: peak RSS ${peakRss.toFixed(0)} MB (sampled every 15 s); ${s.seconds.toFixed(1)} s; blocks phase ${s.writeSeconds.toFixed(1)} s (${Math.round(s.blocks / s.writeSeconds)} blocks/s); indexing ${(s.seconds - s.writeSeconds).toFixed(1)} s for ${s.tipsets} tipsets (deriving rows ${s.indexDeriveSeconds.toFixed(1)} s, waiting for writes ${s.indexWaitSeconds.toFixed(1)} s), of which ${(writeMs / 1000).toFixed(1)} s in ${writes} index writes\n`);
   const c = new pg.Client({ connectionString: pgh.url });
   await c.connect();
   const counts: string[] = [];
@@ -66,6 +76,7 @@ try {
     process.stdout.write(`raw bulk INSERT: blocks ${raw.seconds.toFixed(1)} s + index rows ${idx.seconds.toFixed(1)} s (${idx.rows} rows) = ${rawSecs.toFixed(1)} s; ours ${s.seconds.toFixed(1)} s = ${(rawSecs / s.seconds).toFixed(3)}× raw (blocks phase ${(raw.seconds / s.writeSeconds).toFixed(3)}×)\n`);
   }
 } finally {
+  clearInterval(ticker);
   await store.close();
   await pgh.stop();
 }

@@ -61,7 +61,7 @@ export const SETTINGS = {
   headPollMs: setting('int', 'HEAD_POLL_MS', 'head-poll-ms', int(2000), "How often a follower polls the store's head row (ms), besides ChainNotify."),
   reconnectMaxMs: setting('int', 'RECONNECT_MAX_MS', 'reconnect-max-ms', int(10000), 'Longest backoff between reconnects (ms): a follower to the leader, the leader to its upstream.'),
   readyMaxLag: setting('int', 'READY_MAX_LAG', 'ready-max-lag', int(0), "A follower is ready when its head is at most this many epochs behind the store's head row."),
-  blockCacheBytes: setting('int', 'BLOCK_CACHE_BYTES', 'block-cache-bytes', int(268435456), 'Bytes of raw blocks a follower caches (LRU).'),
+  blockCacheBytes: setting('int', 'BLOCK_CACHE_BYTES', 'block-cache-bytes', int(268435456), "Bytes a follower's block cache (LRU) may hold: block bytes plus 384 per block for its key and objects."),
   maxRequestBytes: setting('int', 'MAX_REQUEST_BYTES', 'max-request-bytes', int(1048576), 'Largest accepted request body or WebSocket frame (bytes).'),
   maxBatch: setting('int', 'MAX_BATCH', 'max-batch', int(100), 'Most requests in one JSON-RPC batch.'),
   lookbackEpochs: setting('int', 'LOOKBACK_EPOCHS', 'lookback-epochs', int(0), "Oldest epoch reachable below the head for height lookups (0 = unlimited), like lotus-gateway's lookback cap."),

@@ -46,8 +46,8 @@ export interface ImportSummary {
 
 /**
  * Tipsets whose index rows are derived at the same time, a sliding window (each reads its
- * blocks' message lists, an AMT level per store round trip: the window keeps round trips
- * overlapping; in lockstep groups of 8 the process sat idle a quarter of the indexing phase).
+ * blocks' message lists, an AMT level per store round trip: the window keeps the round
+ * trips of different tipsets overlapping, where lockstep groups waited for their slowest).
  */
 const DERIVE_CONCURRENCY = 16;
 /** Tipsets whose index rows are written in one transaction. */
@@ -59,7 +59,7 @@ export interface ImportOptions {
   batchBytes?: number;
   /** Show progress (default true). */
   progress?: boolean;
-  /** Bytes of written blocks kept in memory for indexing (default 256 MiB). */
+  /** Memory for written blocks kept for indexing (default 256 MiB; block bytes plus CACHE_ENTRY_OVERHEAD each, blockstore/cached.ts). */
   cacheBytes?: number;
   /** Called after every written batch with the blocks and CAR bytes (decompressed) read so far. */
   onProgress?: (p: { blocks: number; carBytes: number }) => void;
@@ -145,9 +145,8 @@ export async function importCar(path: string, store: Store, log: Logger, opts: I
     const indexPage = async (): Promise<void> => {
       // DERIVE_CONCURRENCY tipsets at a time: a page of 200 mainnet-sized tipsets at once queued
       // thousands of reads on the store pool, and waits for a connection passed its 10 s timeout
-      const applies: Awaited<ReturnType<typeof rows.derive>>[] = [];
       const t0 = performance.now();
-      applies.push(...(await pMap(page, (t) => rows.derive(t, false), { concurrency: DERIVE_CONCURRENCY })));
+      const applies = await pMap(page, (t) => rows.derive(t, false), { concurrency: DERIVE_CONCURRENCY });
       page = [];
       const t1 = performance.now();
       await indexing;

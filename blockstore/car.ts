@@ -14,7 +14,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Decompress } from 'fzstd';
-import { CID, decodeCbor, verifyBlock } from '../chain/cid.js';
+import { CID, decodeCbor, decodeFirstCid, verifyBlock } from '../chain/cid.js';
 import type { Block } from './types.js';
 import { MemoryBlockstore } from './memory.js';
 
@@ -189,7 +189,7 @@ export async function* readCarStream(path: string, onHeader: (roots: CID[]) => v
       let cid: CID;
       let bytes: Uint8Array;
       try {
-        [cid, bytes] = CID.decodeFirst(section);
+        [cid, bytes] = decodeFirstCid(section);
       } catch (e) {
         throw new CarFormatError(path, start, `invalid CID: ${(e as Error).message}`);
       }

@@ -26,6 +26,14 @@ export interface PgBlockstoreOptions {
   maxBatchRows?: number;
   /** Write large batches by binary COPY (PostgreSQL only; YSQL's COPY is not one transaction). Default false. */
   copy?: boolean;
+  /**
+   * Read a batch as a join of the keys (unnest … WITH ORDINALITY) with the blocks, answered
+   * in the keys' order with the data column only, instead of `= ANY` answered in any order
+   * with each row's key beside it (the keys then matched in a Map by base64): half the
+   * bytes on the wire (bytea travels as hex) and no key matching. PostgreSQL; YSQL keeps
+   * `= ANY`, whose plan on YugabyteDB is not measured here. Default false.
+   */
+  orderedReads?: boolean;
 }
 
 function mh(cid: CID): Buffer {
@@ -38,6 +46,7 @@ export class PgBlockstore implements Blockstore {
   private readonly maxBatchBytes: number;
   private readonly maxBatchRows: number;
   private readonly copy: boolean;
+  private readonly orderedReads: boolean;
   /** Batches still to write by INSERT after a COPY conflict. */
   private insertOnly = 0;
   /** Batches written by COPY, and COPYs that met a stored block (read by tests). */
@@ -47,6 +56,7 @@ export class PgBlockstore implements Blockstore {
     this.maxBatchBytes = opts.maxBatchBytes ?? 8 << 20;
     this.maxBatchRows = opts.maxBatchRows ?? 2000;
     this.copy = opts.copy ?? false;
+    this.orderedReads = opts.orderedReads ?? false;
   }
 
   async get(cid: CID): Promise<Uint8Array | null> {
@@ -58,6 +68,15 @@ export class PgBlockstore implements Blockstore {
     if (cids.length === 0) return [];
     if (cids.length === 1) return [await this.get(cids[0]!)];
     const keys = cids.map(mh);
+    if (this.orderedReads) {
+      const r = await this.pool.query<{ data: Buffer | null }>({
+        name: 'bs_get_many_ordered',
+        text: 'SELECT b.data FROM unnest($1::bytea[]) WITH ORDINALITY AS k(mh, i) LEFT JOIN blocks b ON b.mh = k.mh ORDER BY k.i',
+        values: [keys],
+      });
+      if (r.rows.length !== keys.length) throw new Error(`blockstore: ${r.rows.length} rows for ${keys.length} keys`);
+      return r.rows.map((row) => (row.data ? new Uint8Array(row.data) : null));
+    }
     const r = await this.pool.query<{ mh: Buffer; data: Buffer }>({
       name: 'bs_get_many',
       text: 'SELECT mh, data FROM blocks WHERE mh = ANY($1::bytea[])',

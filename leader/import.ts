@@ -122,7 +122,9 @@ export async function importCar(path: string, store: Store, log: Logger, opts: I
   // messages take several times their encoded size, which the cache bound counts: at the
   // default 256 MiB, a mainnet-shaped import's RSS grew past 3 GB while indexing)
   // reads of the tipsets derived at once travel as shared store queries (one per AMT level, not per node)
-  const reader = new ChainReader(new BatchingBlockstore(blockstore), { cacheBytes: 16 << 20 });
+  // it reads the snapshot back once: blocks still cached are served from the cache, the others
+  // come from the store and are not cached (they would only evict blocks still to be read)
+  const reader = new ChainReader(new BatchingBlockstore(blockstore.withoutFill()), { cacheBytes: 16 << 20 });
   const rows = new IndexRowDeriver(reader);
   // the chain: the roots tipset and its ancestors, as far down as the snapshot has
   // headers, indexed in pages of 200 while walking down (memory stays bounded)

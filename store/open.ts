@@ -107,7 +107,7 @@ async function openSql(url: string, dialect: SqlDialect, opts: OpenStoreOptions)
     throw new StoreUnavailableError(url, e);
   }
   return {
-    blockstore: new PgBlockstore(pool, { copy: dialect === 'postgres' }),
+    blockstore: new PgBlockstore(pool, { copy: dialect === 'postgres', orderedReads: dialect === 'postgres' }),
     index: new PgChainIndex(pool, { copy: dialect === 'postgres' }),
     redactedUrl: redactUrl(url),
     driver: name,

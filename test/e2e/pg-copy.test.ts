@@ -2,7 +2,7 @@
  * Binary COPY on a real embedded PostgreSQL (blockstore/pg-copy.ts): the payload encoder
  * round-trips every column type it writes (bytea, int8, int4, bool, NULL); the blockstore
  * writes large batches by COPY and, when a batch holds stored blocks, writes it again by
- * INSERT (nothing lost, nothing doubled); the chain index's message rows by COPY (a large
+ * INSERT (nothing lost, nothing doubled); its ordered batch reads answer as `= ANY` does; the chain index's message rows by COPY (a large
  * head change: straight into the table, or staged once stored rows are met) leave exactly
  * the rows the per-tipset INSERT path leaves, also when the same tipsets are applied again
  * after a revert. Data: real mainnet-h0-341.car.
@@ -68,6 +68,22 @@ test('block batches go by COPY; a batch holding stored blocks is written again b
   assert.equal(Number((await poolA.query('SELECT count(*) AS n FROM blocks')).rows[0].n), 5000);
   const got = await bs.getMany(blocks.slice(0, 5000).map((x) => x.cid));
   got.forEach((g, i) => assert.deepEqual(g, blocks[i]!.bytes, `block ${blocks[i]!.cid}`));
+});
+
+test('ordered batch reads (a join on the keys) answer as = ANY does: in the order asked, null where absent, a repeated key twice', async () => {
+  const car = await loadCar(fixture('chain', 'mainnet-h0-341.car'));
+  const blocks = [...car.blocks.values()];
+  await poolA.query('TRUNCATE blocks');
+  await new PgBlockstore(poolA, { copy: true }).putMany(blocks.slice(0, 6000));
+  // stored and absent (blocks 6000+) interleaved, backwards, with repeats
+  const ask = [...blocks.slice(5000, 7000).reverse(), ...blocks.slice(0, 300), ...blocks.slice(0, 300)].map((b) => b.cid);
+  const ordered = await new PgBlockstore(poolA, { orderedReads: true }).getMany(ask);
+  const any = await new PgBlockstore(poolA).getMany(ask);
+  assert.equal(ordered.length, ask.length);
+  assert.deepEqual(ordered, any);
+  assert.equal(ordered.filter((b) => b === null).length, 1000, 'blocks 6000–6999 are not stored');
+  const bytes = new Map(blocks.map((b) => [b.cid.toString(), b.bytes]));
+  ordered.forEach((b, i) => b && assert.deepEqual(b, bytes.get(ask[i]!.toString()), `answer ${i}`));
 });
 
 test('message rows by COPY (direct, or staged + INSERT … SELECT once stored rows are met) are the rows the per-tipset INSERTs write, after a revert and a reapply too', async () => {

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { loadCar } from '../../blockstore/car.js';
 import { ChainReader } from '../../blockstore/chain-reader.js';
-import { cborCid, CID, decodeCbor } from '../../chain/cid.js';
+import { cborCid, CID, decodeCbor, decodeFirstCid } from '../../chain/cid.js';
 import { amtCids } from '../../chain/amt.js';
 import { decodeBlockHeader, decodeTxMeta, encodeBlockHeader, encodeMessage, encodeSignedMessage, decodeMessage, decodeSignedMessage, encodeTxMeta } from '../../chain/types.js';
 import { blockHeaderJson, parseBlockHeaderJson, tipSetJson } from '../../chain/json.js';
@@ -205,4 +205,26 @@ test("ChainReader's caches stay within their byte bounds over the whole CAR, and
   // 341 heights' headers (a few hundred bytes to ~1 KB each) all fit, and they cost more than the small bound allows
   assert.ok(large.headers > 4 * small.headers, JSON.stringify({ small, large }));
   assert.ok(large.tipsetMessages > 0);
+});
+
+test('decodeFirstCid reads every CID of real CARs as CID.decodeFirst does, with the same remainder, and refuses what it refuses', async () => {
+  let n = 0;
+  for (const file of ['mainnet-h0-341.car', 'mainnet-h591818-591820.car']) {
+    const car = await loadCar(fixture('chain', file));
+    for (const b of car.blocks.values()) {
+      const section = Uint8Array.from([...b.cid.bytes, ...b.bytes.subarray(0, 5)]);
+      const [mine, rest] = decodeFirstCid(section);
+      const [theirs, theirRest] = CID.decodeFirst(section);
+      assert.ok(mine.equals(theirs), `${file} ${b.cid}`);
+      assert.equal(mine.toString(), b.cid.toString());
+      assert.deepEqual([mine.code, mine.version, mine.multihash.code, [...mine.multihash.digest]], [theirs.code, theirs.version, theirs.multihash.code, [...theirs.multihash.digest]]);
+      assert.deepEqual([...rest], [...theirRest]);
+      // truncated inside the digest: both refuse
+      const cut = section.subarray(0, b.cid.bytes.length - 1);
+      assert.throws(() => CID.decodeFirst(cut));
+      assert.throws(() => decodeFirstCid(cut));
+      n++;
+    }
+  }
+  assert.equal(n, 8475 + 1746);
 });

@@ -80,9 +80,9 @@ export interface ChainReaderOptions {
   /**
    * Bytes of decoded headers, tipsets and message lists kept (default 256 MiB):
    * an eighth each for headers, tipsets and tipsets' message refs, three eighths for
-   * block message lists and two for tipset message lists. Sizes are the encoded bytes plus a fixed per-object
-   * overhead, so a tipset of many blocks or a block of large messages costs what
-   * it holds, and no key (a 64-block TipSetKey) can grow a cache past its bound.
+   * block message lists and two for tipset message lists. Sizes are the encoded bytes
+   * plus a fixed per-object overhead, so a tipset of many blocks or a block of large
+   * messages costs what it holds, and no key (a 64-block TipSetKey) can grow a cache past its bound.
    */
   cacheBytes?: number;
 }
@@ -237,11 +237,17 @@ export class ChainReader {
     return this.shared(`b${k}`, () => this.readBlockMessages(header, k));
   }
 
-  private async readBlockMessages(header: BlockHeader, k: string): Promise<BlockMessages> {
+  /** A block's message CIDs (its TxMeta's two AMTs) and their stored bytes, null where absent. */
+  private async messageBlocks(header: BlockHeader): Promise<{ blsCids: CID[]; secpCids: CID[]; blsBytes: Array<Uint8Array | null>; secpBytes: Array<Uint8Array | null> }> {
     const meta = decodeTxMeta(await this.getBlock(header.messages));
     const get = (c: CID): Promise<Uint8Array | null> => this.blockstore.get(c);
     const [blsCids, secpCids] = await Promise.all([amtCids(get, meta.blsMessages), amtCids(get, meta.secpkMessages)]);
     const [blsBytes, secpBytes] = await Promise.all([this.blockstore.getMany(blsCids), this.blockstore.getMany(secpCids)]);
+    return { blsCids, secpCids, blsBytes, secpBytes };
+  }
+
+  private async readBlockMessages(header: BlockHeader, k: string): Promise<BlockMessages> {
+    const { blsCids, secpCids, blsBytes, secpBytes } = await this.messageBlocks(header);
     const out: BlockMessages = {
       bls: blsCids.map((cid, i) => {
         const b = blsBytes[i];
@@ -316,16 +322,12 @@ export class ChainReader {
 
   /** A block's messages as selection fields and refs (BLS then secp, in AMT order). */
   private async messageRefsForBlock(header: BlockHeader): Promise<{ bls: Array<Selectable & ExecutedMessageRef>; secpk: Array<Selectable & ExecutedMessageRef> }> {
-    const meta = decodeTxMeta(await this.getBlock(header.messages));
-    const get = (c: CID): Promise<Uint8Array | null> => this.blockstore.get(c);
-    const [blsCids, secpCids] = await Promise.all([amtCids(get, meta.blsMessages), amtCids(get, meta.secpkMessages)]);
-    const [blsBytes, secpBytes] = await Promise.all([this.blockstore.getMany(blsCids), this.blockstore.getMany(secpCids)]);
+    const { blsCids, secpCids, blsBytes, secpBytes } = await this.messageBlocks(header);
     const ref = (cid: CID, b: Uint8Array | null | undefined, secp: boolean): Selectable & ExecutedMessageRef => {
       if (!b) throw new BlockNotFoundError(cid);
       const peek = peekMessage(b);
-      if (peek && (peek.signatureType === null) === !secp) {
-        if (peek.signatureType !== 3) return { cid, sender: Buffer.from(peek.from).toString('hex'), nonce: peek.nonce, delegated: null };
-      }
+      // signed exactly when listed as secp, and not delegated: the peek is all the index needs
+      if (peek && (peek.signatureType !== null) === secp && peek.signatureType !== 3) return { cid, sender: Buffer.from(peek.from).toString('hex'), nonce: peek.nonce, delegated: null };
       // not the canonical shape, or a delegated signature: decode in full (which throws for a malformed block)
       const d = decodeChainMessage(b);
       if (secp && !d.signed) throw new Error(`secp message ${cid.toString()} is not a SignedMessage`);

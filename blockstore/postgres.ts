@@ -29,8 +29,8 @@ export interface PgBlockstoreOptions {
   /**
    * Read a batch as a join of the keys (unnest … WITH ORDINALITY) with the blocks, answered
    * in the keys' order with the data column only, instead of `= ANY` answered in any order
-   * with each row's key beside it (the keys then matched in a Map by base64): half the
-   * bytes on the wire (bytea travels as hex) and no key matching. PostgreSQL; YSQL keeps
+   * with each row's key beside it (the keys then matched in a Map by base64): no 38-byte
+   * key per row on the wire (as hex) and no key matching. PostgreSQL; YSQL keeps
    * `= ANY`, whose plan on YugabyteDB is not measured here. Default false.
    */
   orderedReads?: boolean;

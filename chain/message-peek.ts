@@ -30,6 +30,8 @@ export interface PeekedMessage {
 export function peekMessage(b: Uint8Array): PeekedMessage | null {
   const n = b.length;
   let p = 0;
+  // the big-endian 32-bit unsigned integer at `at`
+  const u32 = (at: number): number => b[at]! * 0x1000000 + ((b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!);
   // the argument of the head at p if it has major type `major` and minimal encoding (< 2^53); else -1, p unmoved
   const arg = (major: number): number => {
     if (p >= n) return -1;
@@ -54,18 +56,17 @@ export function peekMessage(b: Uint8Array): PeekedMessage | null {
     }
     if (ai === 26) {
       if (p + 5 > n) return -1;
-      const v = b[p + 1]! * 0x1000000 + ((b[p + 2]! << 16) | (b[p + 3]! << 8) | b[p + 4]!);
+      const v = u32(p + 1);
       if (v < 0x10000) return -1;
       p += 5;
       return v;
     }
     if (ai === 27) {
       if (p + 9 > n) return -1;
-      const hi = b[p + 1]! * 0x1000000 + ((b[p + 2]! << 16) | (b[p + 3]! << 8) | b[p + 4]!);
+      const hi = u32(p + 1);
       if (hi === 0 || hi >= 0x200000) return -1; // not minimal, or 2^53 and above
-      const lo = b[p + 5]! * 0x1000000 + ((b[p + 6]! << 16) | (b[p + 7]! << 8) | b[p + 8]!);
       p += 9;
-      return hi * 0x100000000 + lo;
+      return hi * 0x100000000 + u32(p - 4);
     }
     return -1; // indefinite lengths and reserved values are not DAG-CBOR
   };

@@ -164,14 +164,14 @@ async function startClusterOnce(opts: ClusterOptions = {}): Promise<TestCluster>
   throw new Error(`cluster did not come up:\n${out}`);
 }
 
-/** Poll `fn` until it returns a truthy value or the timeout passes. */
-export async function waitFor<T>(fn: () => Promise<T>, timeoutMs: number, what: string): Promise<T> {
+/** Poll `fn` every 200 ms until it returns a truthy value (returned) or `timeoutMs` passes (throws, naming `what`). */
+export async function waitFor<T>(fn: () => Promise<T>, timeoutMs: number, what: string): Promise<Exclude<T, undefined | null | false | 0 | ''>> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
     try {
       const v = await fn();
-      if (v) return v;
+      if (v) return v as Exclude<T, undefined | null | false | 0 | ''>;
     } catch (e) {
       last = e;
     }

@@ -11,8 +11,10 @@ import * as Digest from 'multiformats/hashes/digest';
 import { sha256 } from 'multiformats/hashes/sha2';
 import { createBLAKE2b } from 'hash-wasm';
 import * as dagCbor from '@ipld/dag-cbor';
+import { decodeDagCbor } from './cbor-decode.js';
 
 export { CID };
+export { decodeFirstCid } from './cbor-decode.js';
 
 /** Multicodec code of dag-cbor. */
 export const DAG_CBOR = 0x71;
@@ -31,24 +33,6 @@ export const IDENTITY = 0x00;
  * run synchronously, so one instance serves every caller of this thread.
  */
 const BLAKE2B = await createBLAKE2b(256);
-
-/**
- * The CID at the start of `bytes` and the bytes after it, as `CID.decodeFirst` gives them,
- * but for a CIDv1 with the CID's bytes, multihash and digest as views into `bytes`, not new
- * arrays. multiformats 14's `CID.create` writes each CIDv1 into a new 36–38-byte array and
- * then reads that array's `.buffer`, which makes V8 move it from the heap to a backing store
- * of its own: in a SYNTHETIC 1 GB import's CPU profile that was 12 s of the blocks phase,
- * one CID per CAR section. A CIDv0 (and anything `inspectBytes` cannot size) goes to
- * `CID.decodeFirst`. The views keep `bytes`' buffer alive as long as the CID.
- * @throws Error for malformed or truncated CID bytes, as `CID.decodeFirst` does
- */
-export function decodeFirstCid(bytes: Uint8Array): [CID, Uint8Array] {
-  const s = CID.inspectBytes(bytes);
-  if (s.version !== 1 || bytes.length < s.size) return CID.decodeFirst(bytes);
-  const mh = bytes.subarray(s.size - s.multihashSize, s.size);
-  const digest = new Digest.Digest(s.multihashCode, s.digestSize, mh.subarray(s.multihashSize - s.digestSize), mh);
-  return [new CID(1, s.codec, digest, bytes.subarray(0, s.size)), bytes.subarray(s.size)];
-}
 
 /** blake2b-256 of `bytes`, as a 32-byte digest. */
 export function blake2b256(bytes: Uint8Array): Uint8Array {
@@ -110,9 +94,13 @@ export function encodeCbor(value: unknown): Uint8Array {
   return dagCbor.encode(value);
 }
 
-/** Decode dag-cbor bytes (strict: canonical integers, no undefined). */
+/**
+ * Decode dag-cbor bytes (strict: canonical integers, no undefined); byte strings and CIDs
+ * are views of one copy of `bytes` (chain/cbor-decode.ts).
+ * @throws Error for bytes that are not dag-cbor
+ */
 export function decodeCbor<T = unknown>(bytes: Uint8Array): T {
-  return dagCbor.decode<T>(bytes);
+  return decodeDagCbor<T>(bytes);
 }
 
 /**

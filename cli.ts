@@ -16,7 +16,7 @@ import { resolve } from 'node:path';
 import cluster from 'node:cluster';
 import { type Role, type RoleConfig, ConfigError, defaultText, loadConfig, redactConfig, settingsFor, settingsMarkdown, SETTINGS } from './common/config.js';
 import { type Logger, createLogger } from './common/logger.js';
-import { onShutdown } from './common/runtime.js';
+import { onShutdown, rerunWithV8Flag } from './common/runtime.js';
 import type { Store } from './store/open.js';
 import type { ApiVersion } from './api/registry.js';
 // Each command imports what it runs when it runs (below): a process loads only its own
@@ -139,7 +139,13 @@ withSettings(program.command('migrate').description('create or upgrade the store
 withSettings(program.command('import').argument('<file>', 'CAR snapshot: .car, .car.zst or .forest.car.zst').description('import a CAR snapshot into the store (streamed, verified, batched); its roots tipset becomes the head'), 'import').action(async (file: string, flags) => {
   try {
     const cfg = loadConfig('import', flags);
+    // a larger young generation: decoding a snapshot makes short-lived objects by the million
+    if (cfg.importSemiSpaceMb > 0) {
+      const rerun = rerunWithV8Flag('max-semi-space-size', cfg.importSemiSpaceMb);
+      if (rerun) return await rerun;
+    }
     const log = createLogger('import', cfg.logLevel, cfg.logFormat);
+    log.info({ file, execArgv: process.execArgv, nodeOptions: process.env.NODE_OPTIONS ?? '' }, 'import starting');
     const { importCar } = await import('./leader/import.js');
     const store = await openConfiguredStore(cfg, log, { migrate: true });
     try {

@@ -4,7 +4,8 @@
  * phase and the indexing phase timed apart, on an embedded PostgreSQL (BENCH_IMPORT_CACHE_MB:
  * the import's block cache, default the import's 256). Run it under
  * `node --cpu-prof` to see the functions. Then the same-run raw baseline of `npm run bench`'s
- * import case (BENCH_RAW=0 skips it).
+ * import case (BENCH_RAW=0 skips it). It runs with the young generation `fil-follower import`
+ * gives itself (IMPORT_SEMI_SPACE_MB, 64; 0 for Node's default).
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,6 +19,15 @@ import { rawIndexRows, rawInsert } from './cases/import.js';
 import { silentLogger } from '../common/logger.js';
 import { freePort } from '../test/helpers/cluster.js';
 import { scratchDir } from '../test/helpers/tmp.js';
+import { loadConfig } from '../common/config.js';
+import { rerunWithV8Flag } from '../common/runtime.js';
+
+// the young generation `fil-follower import` gives itself (IMPORT_SEMI_SPACE_MB): this process starts again with it
+const SEMI_SPACE_MB = loadConfig('import', {}).importSemiSpaceMb;
+if (SEMI_SPACE_MB > 0) {
+  const rerun = rerunWithV8Flag('max-semi-space-size', SEMI_SPACE_MB);
+  if (rerun) await rerun;
+}
 
 const epochs = Number(process.env.BENCH_SYNTH_EPOCHS ?? 600);
 const dir = scratchDir('bench');

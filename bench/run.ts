@@ -37,6 +37,8 @@ import { importCar } from '../leader/import.js';
 import { silentLogger } from '../common/logger.js';
 import { freePort } from '../test/helpers/cluster.js';
 import { Report } from './report.js';
+import { loadConfig } from '../common/config.js';
+import { rerunWithV8Flag } from '../common/runtime.js';
 
 const env = (k: string, d: string): string => process.env[k] ?? d;
 const PHASES = new Set(env('BENCH_PHASES', 'proxies,propagation,scale,import').split(','));
@@ -46,6 +48,13 @@ const RATE_SECONDS = Number(env('BENCH_RATE_SECONDS', '4'));
 const WORKERS = Number(env('BENCH_WORKERS', '32'));
 const RATES = env('BENCH_RATES', '100,200,400,800,1600').split(',').map(Number);
 const OUT = resolve(projectPath(), env('BENCH_OUT', join('bench', 'report')));
+// the import runs in this process: with the young generation `fil-follower import` gives
+// itself (IMPORT_SEMI_SPACE_MB), so this process starts again with that flag
+const SEMI_SPACE_MB = loadConfig('import', {}).importSemiSpaceMb;
+if (PHASES.has('import') && SEMI_SPACE_MB > 0) {
+  const rerun = rerunWithV8Flag('max-semi-space-size', SEMI_SPACE_MB);
+  if (rerun) await rerun;
+}
 
 const t0 = Date.now();
 const progress = (line: string): void => {
@@ -67,7 +76,7 @@ const vegeta = vegetaBinary();
 const vegetaVersion = /\/vegeta\/(v[^/]+)\/vegeta$/.exec(vegeta)?.[1] ?? execFileSync(vegeta, ['-version'], { encoding: 'utf8' }).split('\n')[0]!.trim();
 report.header({
   machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}, load average at start ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`,
-  node: process.version,
+  node: `${process.version}${process.execArgv.length ? ` (${process.execArgv.join(' ')}${PHASES.has('import') ? ': the import runs in this process, as `fil-follower import` runs itself, IMPORT_SEMI_SPACE_MB' : ''})` : ''}`,
   commit,
   load: `Vegeta ${vegetaVersion}`,
   settings: `rounds ${ROUNDS}, capacity attacks ${SECONDS} s with ${WORKERS} workers, rate points ${RATES.join('/')} req/s for ${RATE_SECONDS} s each`,

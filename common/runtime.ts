@@ -1,6 +1,9 @@
 /**
- * Process plumbing shared by every subcommand: clean shutdown on SIGINT/SIGTERM, sleep.
+ * Process plumbing shared by every subcommand: clean shutdown on SIGINT/SIGTERM, sleep, a
+ * restart with V8 flags.
  */
+import { spawn } from 'node:child_process';
+import os from 'node:os';
 import type { Logger } from './logger.js';
 
 /** How a process may also be asked to stop gracefully (see {@link onShutdown}). */
@@ -37,4 +40,29 @@ export function onShutdown(log: Logger, cleanup: () => Promise<void>, stop?: Gra
 /** Sleep `ms` milliseconds. */
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/**
+ * Run this same command again in a child node with V8 flag `--<flag>=<value>` (V8 reads heap
+ * sizes only at start: `v8.setFlagsFromString` cannot grow the young generation later), when
+ * neither node's own flags nor NODE_OPTIONS name `--<flag>`. The child inherits stdio and
+ * the environment; SIGINT and SIGTERM are passed on to it; this process exits with its code
+ * (128 + signal number when it was killed).
+ * @returns false when the flag is set already (the caller carries on itself); otherwise never
+ * returns (the process exits when the child does)
+ */
+export function rerunWithV8Flag(flag: string, value: number): false | Promise<never> {
+  // V8 takes `--max-semi-space-size` and `--max_semi_space_size` alike
+  const spellings = [`--${flag}`, `--${flag.replaceAll('-', '_')}`];
+  const named = (args: string): boolean => args.split(/\s+/).some((a) => spellings.some((f) => a === f || a.startsWith(`${f}=`)));
+  if (named(process.execArgv.join(' ')) || named(process.env.NODE_OPTIONS ?? '')) return false;
+  const child = spawn(process.execPath, [...process.execArgv, `--${flag}=${value}`, ...process.argv.slice(1)], { stdio: 'inherit' });
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => child.kill(sig));
+  return new Promise<never>(() => {
+    child.on('error', (e) => {
+      process.stderr.write(`fil-follower: could not restart with --${flag}: ${e.message}\n`);
+      process.exit(1);
+    });
+    child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 + os.constants.signals[signal] : 1)));
+  });
 }

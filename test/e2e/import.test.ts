@@ -28,8 +28,8 @@ after(async () => {
   await pgh?.stop();
 });
 
-function importCli(file: string): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [projectPath('dist', 'cli.js'), 'import', file, '--store-url', pgh.url], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, LOG_LEVEL: 'error' } });
+function importCli(file: string, env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [projectPath('dist', 'cli.js'), 'import', file, '--store-url', pgh.url], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, LOG_LEVEL: 'error', ...env } });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 async function blockCount(): Promise<number> {
@@ -90,4 +90,30 @@ test('a flipped byte and a truncated file: the named error, exit 1, the head unc
   assert.equal(headAfter.height, 341);
   // the interrupted imports are recorded, so an upstream leader refuses to sync until they are re-run
   assert.equal((await store.index.unfinishedImports()).length, 2);
+});
+
+test('the import runs itself again with --max-semi-space-size=IMPORT_SEMI_SPACE_MB unless node already has one; exit codes come through', async () => {
+  const file = fixture('chain', 'mainnet-h0-3.car.zst'); // stored already: idempotent
+  const started = (r: { stdout: string; stderr: string }): { execArgv: string[]; nodeOptions: string } => {
+    const line = (r.stdout + r.stderr).split('\n').find((l) => l.includes('"import starting"'));
+    assert.ok(line, `no "import starting" log line in ${r.stdout}${r.stderr}`);
+    return JSON.parse(line);
+  };
+  const env = { LOG_LEVEL: 'info', LOG_FORMAT: 'json', NODE_OPTIONS: '' };
+  const byDefault = importCli(file, env);
+  assert.equal(byDefault.status, 0, byDefault.stderr);
+  assert.deepEqual(started(byDefault).execArgv, ['--max-semi-space-size=64']);
+  const set = importCli(file, { ...env, IMPORT_SEMI_SPACE_MB: '48' });
+  assert.deepEqual(started(set).execArgv, ['--max-semi-space-size=48']);
+  const off = importCli(file, { ...env, IMPORT_SEMI_SPACE_MB: '0' });
+  assert.deepEqual(started(off).execArgv, []);
+  // NODE_OPTIONS names one: no second process, the user's value stands
+  const own = importCli(file, { ...env, NODE_OPTIONS: '--max_semi_space_size=20' });
+  assert.equal(own.status, 0, own.stderr);
+  assert.deepEqual([started(own).execArgv, started(own).nodeOptions], [[], '--max_semi_space_size=20']);
+  // the child's exit code is the command's: a missing file fails in the child, with exit 1
+  const missing = importCli(join(tmp, 'no-such.car'), env);
+  assert.equal(missing.status, 1);
+  assert.match(missing.stderr, /no-such\.car/);
+  assert.deepEqual(started(missing).execArgv, ['--max-semi-space-size=64'], 'it failed in the restarted process');
 });

@@ -58,14 +58,16 @@ store.index.applyHeadChange = async (reverts, applies) => {
     writes++;
   }
 };
-// a progress line every 15 s: the phase's figures so far and this process's RSS
+// a progress line every 15 s: the phase's figures so far and this process's memory (RSS, and
+// of it the V8 heap in use and reserved, and ArrayBuffers: block bytes, pg rows)
 let peakRss = 0;
 const t0 = performance.now();
 let carMb = 0;
 const ticker = setInterval(() => {
-  const rss = process.memoryUsage().rss / 2 ** 20;
-  peakRss = Math.max(peakRss, rss);
-  process.stdout.write(`[${((performance.now() - t0) / 1000).toFixed(0)} s] ${carMb.toFixed(0)} MB of CAR written, ${writes} index writes, RSS ${rss.toFixed(0)} MB\n`);
+  const m = process.memoryUsage();
+  const mb = (n: number): string => (n / 2 ** 20).toFixed(0);
+  peakRss = Math.max(peakRss, m.rss / 2 ** 20);
+  process.stdout.write(`[${((performance.now() - t0) / 1000).toFixed(0)} s] ${carMb.toFixed(0)} MB of CAR written, ${writes} index writes, RSS ${mb(m.rss)} MB (heap ${mb(m.heapUsed)} of ${mb(m.heapTotal)} MB, ArrayBuffers ${mb(m.arrayBuffers)} MB)\n`);
 }, 15_000);
 try {
   const s = await importCar(car, store, silentLogger(), { progress: false, onProgress: (p) => (carMb = p.carBytes / 2 ** 20), ...(process.env.BENCH_IMPORT_CACHE_MB ? { cacheBytes: Number(process.env.BENCH_IMPORT_CACHE_MB) << 20 } : {}) });

@@ -1,5 +1,5 @@
 /**
- * dag-cbor decoding whose byte strings and CIDs are views into one copy of the block.
+ * dag-cbor decoding whose CIDs are views of the block's bytes, not copies.
  *
  * `@ipld/dag-cbor`'s decode (cborg under its `decodeOptions`) copies every byte string
  * into an array of its own, and for every CID (tag 42) builds the CID's bytes again in a

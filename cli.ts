@@ -140,10 +140,8 @@ withSettings(program.command('import').argument('<file>', 'CAR snapshot: .car, .
   try {
     const cfg = loadConfig('import', flags);
     // a larger young generation: decoding a snapshot makes short-lived objects by the million
-    if (cfg.importSemiSpaceMb > 0) {
-      const rerun = rerunWithV8Flag('max-semi-space-size', cfg.importSemiSpaceMb);
-      if (rerun) return await rerun;
-    }
+    const rerun = rerunWithV8Flag('max-semi-space-size', cfg.importSemiSpaceMb);
+    if (rerun) return await rerun;
     const log = createLogger('import', cfg.logLevel, cfg.logFormat);
     log.info({ file, execArgv: process.execArgv, nodeOptions: process.env.NODE_OPTIONS ?? '' }, 'import starting');
     const { importCar } = await import('./leader/import.js');

@@ -1,6 +1,6 @@
 /**
  * `npm run bench:decode`: dag-cbor decoding, `@ipld/dag-cbor`'s decode (baseline) against
- * chain/cbor-decode.ts's (byte strings and CIDs as views of one copy), alternating in the
+ * chain/cbor-decode.ts's (CIDs as views of the block), alternating in the
  * same run, per kind of block, in µs per block and as a ratio to the baseline. Data: every
  * dag-cbor block of mainnet-h0-341.car and mainnet-h591818-591820.car (real), sorted by
  * what they are: block headers, AMT nodes (message and receipt lists: mostly CIDs),

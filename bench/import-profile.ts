@@ -23,11 +23,8 @@ import { loadConfig } from '../common/config.js';
 import { rerunWithV8Flag } from '../common/runtime.js';
 
 // the young generation `fil-follower import` gives itself (IMPORT_SEMI_SPACE_MB): this process starts again with it
-const SEMI_SPACE_MB = loadConfig('import', {}).importSemiSpaceMb;
-if (SEMI_SPACE_MB > 0) {
-  const rerun = rerunWithV8Flag('max-semi-space-size', SEMI_SPACE_MB);
-  if (rerun) await rerun;
-}
+const rerun = rerunWithV8Flag('max-semi-space-size', loadConfig('import', {}).importSemiSpaceMb);
+if (rerun) await rerun;
 
 const epochs = Number(process.env.BENCH_SYNTH_EPOCHS ?? 600);
 const dir = scratchDir('bench');

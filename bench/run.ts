@@ -50,11 +50,8 @@ const RATES = env('BENCH_RATES', '100,200,400,800,1600').split(',').map(Number);
 const OUT = resolve(projectPath(), env('BENCH_OUT', join('bench', 'report')));
 // the import runs in this process: with the young generation `fil-follower import` gives
 // itself (IMPORT_SEMI_SPACE_MB), so this process starts again with that flag
-const SEMI_SPACE_MB = loadConfig('import', {}).importSemiSpaceMb;
-if (PHASES.has('import') && SEMI_SPACE_MB > 0) {
-  const rerun = rerunWithV8Flag('max-semi-space-size', SEMI_SPACE_MB);
-  if (rerun) await rerun;
-}
+const rerun = PHASES.has('import') && rerunWithV8Flag('max-semi-space-size', loadConfig('import', {}).importSemiSpaceMb);
+if (rerun) await rerun;
 
 const t0 = Date.now();
 const progress = (line: string): void => {

@@ -95,8 +95,8 @@ export function encodeCbor(value: unknown): Uint8Array {
 }
 
 /**
- * Decode dag-cbor bytes (strict: canonical integers, no undefined); byte strings and CIDs
- * are views of one copy of `bytes` (chain/cbor-decode.ts).
+ * Decode dag-cbor bytes (strict: canonical integers, no undefined); CIDs are views of
+ * `bytes`, or of a copy when `bytes` sits in a much larger buffer (chain/cbor-decode.ts).
  * @throws Error for bytes that are not dag-cbor
  */
 export function decodeCbor<T = unknown>(bytes: Uint8Array): T {

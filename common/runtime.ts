@@ -48,10 +48,11 @@ export function sleep(ms: number): Promise<void> {
  * neither node's own flags nor NODE_OPTIONS name `--<flag>`. The child inherits stdio and
  * the environment; SIGINT and SIGTERM are passed on to it; this process exits with its code
  * (128 + signal number when it was killed).
- * @returns false when the flag is set already (the caller carries on itself); otherwise never
- * returns (the process exits when the child does)
+ * @returns false when the flag is set already, or `value` is 0 (nothing to set: the caller
+ * carries on itself); otherwise never returns (the process exits when the child does)
  */
 export function rerunWithV8Flag(flag: string, value: number): false | Promise<never> {
+  if (value === 0) return false;
   // V8 takes `--max-semi-space-size` and `--max_semi_space_size` alike
   const spellings = [`--${flag}`, `--${flag.replaceAll('-', '_')}`];
   const named = (args: string): boolean => args.split(/\s+/).some((a) => spellings.some((f) => a === f || a.startsWith(`${f}=`)));

@@ -71,7 +71,10 @@ test('ChainHead from the edge cache follows the head: never back, at most one ep
   // follower's notification of 341, arriving late on a loaded machine) clears the entry between
   // the two reads, and the second read rightly goes to a follower
   for (const u of cluster.followerUrls) await waitFor(async () => (await rpc(`${u}/rpc/v1`, 'Filecoin.ChainHead')).body?.result?.Height === 341, 180_000, `${u} at 341`);
-  await waitFor(async () => seriesOf(await scrapeMetrics(cluster.lbUrl), 'filfollower_upstream_head_height_epochs').every((h) => h === 341), 60_000, 'the balancer told of 341 by every follower');
+  await waitFor(async () => {
+    const heads = seriesOf(await scrapeMetrics(cluster.lbUrl), 'filfollower_upstream_head_height_epochs');
+    return heads.length === cluster.followerUrls.length && heads.every((h) => h === 341);
+  }, 60_000, 'the balancer told of 341 by every follower');
   const body = (id: string | number): string => JSON.stringify({ jsonrpc: '2.0', id, method: 'Filecoin.ChainHead', params: [] });
   const cached = await waitFor(async () => {
     await raw(cluster.lbUrl, body(1));

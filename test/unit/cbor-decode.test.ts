@@ -1,9 +1,9 @@
 /**
  * chain/cbor-decode.ts against `@ipld/dag-cbor`: on every dag-cbor block of the fixture
  * CARs (mainnet headers, messages, AMTs; a calibnet state tree's HAMTs and actor states)
- * the view-building decoder gives the same values; what decodes to byte strings and CIDs
- * are views of one block-sized copy; and on malformed and mutated blocks it throws exactly
- * when dag-cbor throws.
+ * the view-building decoder gives the same values; CIDs are views of the block (of a copy
+ * when the block sits in a larger buffer, such as a CAR read chunk); and on malformed and
+ * mutated blocks it throws exactly when dag-cbor throws.
  */
 import '../helpers/watchdog.js';
 import { test } from 'node:test';
@@ -88,6 +88,28 @@ test('every dag-cbor block of three real CARs decodes to the values @ipld/dag-cb
   assert.ok(byteStrings > 50_000, `${byteStrings} byte strings`);
   assert.ok(cids > 40_000, `${cids} CIDs viewed`);
   console.log(`# ${blocks} blocks, ${byteStrings} byte strings, ${cids} CIDs as views`);
+});
+
+test('a block inside a larger buffer (a read chunk) is decoded from a copy of its own: its CIDs keep only that alive', async () => {
+  const car = await loadCar(fixture('chain', 'mainnet-h0-341.car'));
+  const blocks = [...car.blocks.values()].filter((b) => b.cid.code === DAG_CBOR);
+  const chunk = Buffer.concat(blocks.map((b) => b.bytes)); // 1 MB and more: one buffer holding them all
+  assert.ok(chunk.buffer.byteLength > 8 * Buffer.poolSize);
+  let offset = 0;
+  let checked = 0;
+  for (const b of blocks) {
+    const inChunk = chunk.subarray(offset, offset + b.bytes.length);
+    offset += b.bytes.length;
+    const mine = decodeDagCbor(inChunk);
+    same(mine, dagCbor.decode(b.bytes), `${b.cid} inside the chunk`);
+    for (const c of byteArrays(mine).cids.filter((c) => c.bytes.length >= 23)) {
+      assert.notEqual(c.bytes.buffer, chunk.buffer, `${b.cid}: a CID keeps the whole chunk alive`);
+      assert.ok(c.bytes.buffer.byteLength <= Math.max(Buffer.poolSize, 2 * b.bytes.length), `${b.cid}: a CID over ${c.bytes.buffer.byteLength} bytes`);
+      assert.equal(c.multihash.digest.buffer, c.bytes.buffer, 'the digest a view of the same copy');
+      checked++;
+    }
+  }
+  assert.ok(checked > 5_000, `${checked} CIDs checked`);
 });
 
 test('malformed blocks are refused as @ipld/dag-cbor refuses them', () => {
